@@ -1,0 +1,123 @@
+package org.sparkprop.data;
+
+import java.util.Locale;
+
+/**
+ * Per-feature affine scaling {@code x' = (x − shift) · scale}, fitted on training data only and
+ * saved with the model, so that validation, test and serving data are scaled the same way.
+ *
+ * <pre>
+ *   none       shift = 0,     scale = 1
+ *   minmax     shift = min,   scale = 1 / (max − min)     → training data in [0, 1]
+ *   standard   shift = mean,  scale = 1 / std (population) → training data mean 0, variance 1
+ * </pre>
+ * A constant feature (max = min, std = 0) gets scale 1, so it maps to 0 rather than to NaN.
+ */
+public record Scaler(Kind kind, float[] shift, float[] scale) {
+
+  public enum Kind { NONE, MINMAX, STANDARD;
+
+    public static Kind parse(String s) {
+      try {
+        return valueOf(s.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("scaling must be none, minmax or standard, got '" + s + "'");
+      }
+    }
+  }
+
+  public Scaler {
+    if (shift.length != scale.length) {
+      throw new IllegalArgumentException("scaler shift and scale differ in length");
+    }
+  }
+
+  public int features() {
+    return shift.length;
+  }
+
+  /** Fits the scaling on {@code train}. */
+  public static Scaler fit(Kind kind, Block train) {
+    int f = train.features();
+    float[] shift = new float[f];
+    float[] scale = new float[f];
+    java.util.Arrays.fill(scale, 1f);
+    int n = train.rows();
+    float[] x = train.x();
+    if (kind == Kind.NONE || n == 0) {
+      return new Scaler(kind, shift, scale);
+    }
+    if (kind == Kind.MINMAX) {
+      float[] min = new float[f];
+      float[] max = new float[f];
+      java.util.Arrays.fill(min, Float.POSITIVE_INFINITY);
+      java.util.Arrays.fill(max, Float.NEGATIVE_INFINITY);
+      for (int r = 0; r < n; r++) {
+        for (int j = 0; j < f; j++) {
+          float v = x[r * f + j];
+          min[j] = Math.min(min[j], v);
+          max[j] = Math.max(max[j], v);
+        }
+      }
+      for (int j = 0; j < f; j++) {
+        shift[j] = min[j];
+        float range = max[j] - min[j];
+        scale[j] = range > 0 ? 1f / range : 1f;
+      }
+    } else {
+      double[] sum = new double[f];
+      double[] sq = new double[f];
+      for (int r = 0; r < n; r++) {
+        for (int j = 0; j < f; j++) {
+          double v = x[r * f + j];
+          sum[j] += v;
+          sq[j] += v * v;
+        }
+      }
+      for (int j = 0; j < f; j++) {
+        double mean = sum[j] / n;
+        double var = Math.max(0, sq[j] / n - mean * mean);
+        shift[j] = (float) mean;
+        scale[j] = var > 1e-12 ? (float) (1 / Math.sqrt(var)) : 1f;
+      }
+    }
+    return new Scaler(kind, shift, scale);
+  }
+
+  /** Identity scaling for {@code features} features. */
+  public static Scaler none(int features) {
+    float[] scale = new float[features];
+    java.util.Arrays.fill(scale, 1f);
+    return new Scaler(Kind.NONE, new float[features], scale);
+  }
+
+  /** A scaled copy of {@code b} (the original is untouched). */
+  public Block apply(Block b) {
+    if (kind == Kind.NONE) {
+      return b;
+    }
+    checkWidth(b.features());
+    float[] x = b.x().clone();
+    for (int r = 0; r < b.rows(); r++) {
+      applyInPlace(x, r * b.features());
+    }
+    return new Block(b.rows(), b.features(), b.labelWidth(), x, b.y(), b.w(), "scaled data");
+  }
+
+  /** Scales one row {@code x[offset .. offset + features)} in place. */
+  public void applyInPlace(float[] x, int offset) {
+    if (kind == Kind.NONE) {
+      return;
+    }
+    for (int j = 0; j < shift.length; j++) {
+      x[offset + j] = (x[offset + j] - shift[j]) * scale[j];
+    }
+  }
+
+  public void checkWidth(int features) {
+    if (features != shift.length) {
+      throw new IllegalArgumentException("data has " + features + " features but the scaler was "
+          + "fitted on " + shift.length);
+    }
+  }
+}

@@ -1,0 +1,212 @@
+package org.sparkprop.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.sparkprop.nn.Network;
+import org.sparkprop.optim.Optimizer;
+import org.sparkprop.optim.OptimizerState;
+
+/**
+ * Periodic checkpoints of a {@link TrainingState} in a {@link FileStore}: {@code ckpt-<step>.bin},
+ * each written atomically (temporary file, then rename), so a crash while writing leaves the
+ * previous latest checkpoint intact. The newest {@code keepLast} are kept.
+ *
+ * <p>A checkpoint holds the weights, batch-norm state, optimizer state (and the outer optimizer's in
+ * local SGD), the step, learning-rate scale, early-stopping state with the best weights, the metrics
+ * history, the run's config and a data fingerprint. Resuming checks that the run is the same one:
+ * a different network, optimizer, seed, batch size or data is refused with the differences listed.
+ */
+public final class Checkpoints {
+
+  static final String PREFIX = "ckpt-";
+  static final String SUFFIX = ".bin";
+  /** Config keys that may change between a run and its resumption. */
+  static final Set<String> MAY_CHANGE = Set.of("epochs", "threads", "patience", "minDelta",
+      "restoreBest", "onDivergence", "microBatch", "checkpointDir", "checkpointEvery", "keepLast");
+
+  private final FileStore store;
+  private final int keepLast;
+
+  public Checkpoints(FileStore store, int keepLast) {
+    if (keepLast < 1) {
+      throw new IllegalArgumentException("keepLast must be >= 1, got " + keepLast);
+    }
+    this.store = store;
+    this.keepLast = keepLast;
+  }
+
+  public FileStore store() {
+    return store;
+  }
+
+  /** Steps of the checkpoints present, oldest first. */
+  public List<Long> steps() throws IOException {
+    List<Long> steps = new ArrayList<>();
+    for (String name : store.list()) {
+      if (name.startsWith(PREFIX) && name.endsWith(SUFFIX)) {
+        try {
+          steps.add(Long.parseLong(name.substring(PREFIX.length(), name.length() - SUFFIX.length())));
+        } catch (NumberFormatException ignored) {
+          // not one of ours
+        }
+      }
+    }
+    steps.sort(null);
+    return steps;
+  }
+
+  /** The newest checkpoint's file name, or null. */
+  public String latest() throws IOException {
+    List<Long> s = steps();
+    return s.isEmpty() ? null : name(s.get(s.size() - 1));
+  }
+
+  static String name(long step) {
+    return PREFIX + String.format("%012d", step) + SUFFIX;
+  }
+
+  /**
+   * Before a fresh (not resumed) run: refuses a directory that already holds checkpoints, unless
+   * {@code overwrite}, in which case they are deleted.
+   */
+  public void prepareFresh(boolean overwrite) throws IOException {
+    List<Long> s = steps();
+    if (s.isEmpty()) {
+      return;
+    }
+    if (!overwrite) {
+      throw new IOException("checkpoint directory " + store.describe("") + " already holds "
+          + s.size() + " checkpoint(s) (latest step " + s.get(s.size() - 1) + "). Resume from it, "
+          + "choose another directory, or allow overwriting (--overwrite / overwrite=true).");
+    }
+    for (long step : s) {
+      store.delete(name(step));
+    }
+  }
+
+  /** Writes a checkpoint of {@code st} and prunes old ones. */
+  public void save(TrainingState st, Network net, Map<String, Object> config,
+                   Map<String, Object> dataFingerprint) throws IOException {
+    ObjectNode h = ArrayFile.json().createObjectNode();
+    h.put("kind", "checkpoint");
+    h.put("step", st.step);
+    h.put("network", net.spec().toString());
+    h.put("loss", net.loss().name());
+    h.put("optimizer", st.optimizer.optimizer());
+    if (st.outer != null) {
+      h.put("outerOptimizer", st.outer.optimizer());
+    }
+    h.put("lrScale", st.lrScale);
+    h.put("skippedSteps", st.skippedSteps);
+    h.put("bestValue", st.bestValue);
+    h.put("bestEpoch", st.bestEpoch);
+    h.put("epochsWithoutImprovement", st.epochsWithoutImprovement);
+    h.put("stopped", st.stopped);
+    h.set("config", ArrayFile.json().valueToTree(config));
+    h.set("data", ArrayFile.json().valueToTree(dataFingerprint));
+    ArrayNode hist = h.putArray("history");
+    for (EpochMetrics m : st.history) {
+      hist.add(ArrayFile.json().valueToTree(m));
+    }
+    Map<String, float[]> arrays = new LinkedHashMap<>();
+    arrays.put("params", st.params);
+    arrays.put("netState", st.netState);
+    putState(arrays, "opt.", st.optimizer);
+    if (st.outer != null) {
+      putState(arrays, "outer.", st.outer);
+    }
+    if (st.bestParams != null) {
+      arrays.put("best.params", st.bestParams);
+      arrays.put("best.netState", st.bestNetState);
+    }
+    ArrayFile.writeAtomically(store, name(st.step), h, arrays);
+    List<Long> all = steps();
+    for (int i = 0; i < all.size() - keepLast; i++) {
+      store.delete(name(all.get(i)));
+    }
+  }
+
+  private static void putState(Map<String, float[]> arrays, String prefix, OptimizerState s) {
+    for (int i = 0; i < s.slotCount(); i++) {
+      arrays.put(prefix + s.names().get(i), s.slot(i));
+    }
+  }
+
+  /**
+   * Loads checkpoint {@code name} for a run with this network, optimizers, config and data;
+   * any mismatch is a clear error.
+   */
+  public TrainingState load(String name, Network net, Optimizer optimizer, Optimizer outer,
+                            Map<String, Object> config, Map<String, Object> dataFingerprint)
+      throws IOException {
+    ArrayFile.Content c = ArrayFile.read(store, name);
+    String where = store.describe(name);
+    ObjectNode h = c.header();
+    if (!"checkpoint".equals(h.path("kind").asText())) {
+      throw new IOException(where + " is not a checkpoint (kind '" + h.path("kind").asText() + "')");
+    }
+    List<String> diffs = new ArrayList<>();
+    JsonNode saved = h.path("config");
+    JsonNode now = ArrayFile.json().valueToTree(config);
+    for (var it = now.fields(); it.hasNext(); ) {
+      var e = it.next();
+      if (!MAY_CHANGE.contains(e.getKey()) && !e.getValue().equals(saved.path(e.getKey()))) {
+        diffs.add(e.getKey() + ": checkpoint " + saved.path(e.getKey()) + ", this run " + e.getValue());
+      }
+    }
+    JsonNode data = ArrayFile.json().valueToTree(dataFingerprint);
+    if (!data.equals(h.path("data"))) {
+      diffs.add("data: checkpoint " + h.path("data") + ", this run " + data);
+    }
+    if (!diffs.isEmpty()) {
+      throw new IOException(where + " belongs to a different run; cannot resume:\n  "
+          + String.join("\n  ", diffs));
+    }
+    float[] params = c.array("params", where);
+    float[] netState = c.array("netState", where);
+    if (params.length != net.paramCount() || netState.length != net.stateCount()) {
+      throw new IOException(where + ": weights do not fit network " + net.spec());
+    }
+    TrainingState st = new TrainingState(params, netState,
+        loadState(c, "opt.", optimizer, h.path("optimizer").asText(), net.paramCount(), where));
+    if (outer != null) {
+      st.outer = loadState(c, "outer.", outer, h.path("outerOptimizer").asText(), net.paramCount(),
+          where);
+    }
+    st.step = h.path("step").asLong();
+    st.lrScale = h.path("lrScale").asDouble(1);
+    st.skippedSteps = h.path("skippedSteps").asLong();
+    st.bestValue = h.path("bestValue").asDouble(Double.POSITIVE_INFINITY);
+    st.bestEpoch = h.path("bestEpoch").asInt();
+    st.epochsWithoutImprovement = h.path("epochsWithoutImprovement").asInt();
+    st.stopped = h.path("stopped").asBoolean();
+    if (c.arrays().containsKey("best.params")) {
+      st.bestParams = c.array("best.params", where);
+      st.bestNetState = c.array("best.netState", where);
+    }
+    for (JsonNode m : h.path("history")) {
+      st.history.add(ArrayFile.json().treeToValue(m, EpochMetrics.class));
+    }
+    return st;
+  }
+
+  private static OptimizerState loadState(ArrayFile.Content c, String prefix, Optimizer opt,
+                                          String savedName, int n, String where) throws IOException {
+    float[][] slots = new float[opt.stateNames().size()][];
+    for (int i = 0; i < slots.length; i++) {
+      slots[i] = c.array(prefix + opt.stateNames().get(i), where);
+    }
+    try {
+      return OptimizerState.of(opt, savedName, slots, n);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(where + ": " + e.getMessage(), e);
+    }
+  }
+}

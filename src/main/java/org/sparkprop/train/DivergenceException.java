@@ -1,0 +1,24 @@
+package org.sparkprop.train;
+
+/**
+ * Training produced a non-finite loss or gradient. Names the step; the weights of the last good
+ * step (and the last checkpoint) are untouched.
+ */
+public final class DivergenceException extends RuntimeException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final long step;
+
+  public DivergenceException(long step, String what) {
+    super("Training diverged at step " + step + ": " + what + ". The update was not applied; the "
+        + "weights (and the last checkpoint) are those of step " + (step - 1) + ". Lower the "
+        + "learning rate, add gradient clipping (clipNorm), or set onDivergence=skip to skip such "
+        + "steps and halve the learning rate.");
+    this.step = step;
+  }
+
+  public long step() {
+    return step;
+  }
+}

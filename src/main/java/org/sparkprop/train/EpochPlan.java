@@ -1,0 +1,53 @@
+package org.sparkprop.train;
+
+import org.sparkprop.linalg.Rng;
+
+/**
+ * Which rows make up each mini-batch: the one definition shared by the local trainer and every
+ * Spark task, so that they train on exactly the same batches.
+ *
+ * <pre>
+ *   N = Σ_p n_p rows in P partitions (the local trainer: P = 1, or the shards it was given)
+ *   S = ⌈N / B⌉ steps per epoch (B ≥ N: one step, full-batch gradient descent)
+ *   π_{e,p} = permutation of partition p's rows in epoch e, seeded by (seed, e, p)
+ *   step s of epoch e takes, from every partition p, the rows π_{e,p}[⌊s·n_p/S⌋ .. ⌊(s+1)·n_p/S⌋)
+ * </pre>
+ * So each global batch has about B rows, drawn from the partitions in proportion to their sizes,
+ * without replacement within an epoch; every row is used exactly once per epoch; and a retried task
+ * recomputes the same rows from (seed, epoch, partition) alone.
+ */
+public final class EpochPlan {
+
+  private EpochPlan() {}
+
+  /** S = ⌈N / B⌉, at least 1; {@code batchSize <= 0} means full batch. */
+  public static int stepsPerEpoch(long totalRows, int batchSize) {
+    if (totalRows <= 0) {
+      throw new IllegalArgumentException("cannot plan epochs over an empty dataset");
+    }
+    if (batchSize <= 0 || batchSize >= totalRows) {
+      return 1;
+    }
+    return (int) ((totalRows + batchSize - 1) / batchSize);
+  }
+
+  /** First position (in the epoch's permutation) of step s's rows in a partition of n rows. */
+  public static int chunkStart(int n, int s, int stepsPerEpoch) {
+    return (int) ((long) s * n / stepsPerEpoch);
+  }
+
+  /** Writes partition p's row order for epoch e into {@code out[0..n)}; identity without shuffling. */
+  public static void permutation(long seed, long epoch, int partition, boolean shuffle, int[] out, int n) {
+    for (int i = 0; i < n; i++) {
+      out[i] = i;
+    }
+    if (shuffle) {
+      new Rng(Rng.derive(seed, Rng.SHUFFLE, epoch, partition)).shuffle(out, n);
+    }
+  }
+
+  /** The noise seed (dropout, augmentation) of global step t on shard/partition p. */
+  public static long noiseSeed(long seed, long step, int shard) {
+    return Rng.derive(seed, Rng.DROPOUT, step, shard);
+  }
+}

@@ -1,0 +1,380 @@
+package org.sparkprop.train;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkprop.data.Augmentation;
+import org.sparkprop.data.Block;
+import org.sparkprop.data.Blocks;
+import org.sparkprop.data.Scaler;
+import org.sparkprop.nn.Network;
+import org.sparkprop.optim.Optimizer;
+
+/**
+ * Trains a network in one JVM: the reference the Spark trainer must agree with, and a useful tool.
+ *
+ * <p>Each step takes the global mini-batch defined by {@link EpochPlan} (the training data may be
+ * given as several shards, laid out like Spark partitions), splits its rows evenly over
+ * {@code threads} threads, and runs:
+ * <pre>
+ *   A  every thread: gather its rows, forward, backward → its own Σgrad, Σloss, Σw
+ *   B  every thread, over its slice of the parameter vector: Σgrad = Σ_k grad_k (k in order),
+ *      then g = Σgrad/Σw + ∇P and its partial ‖g‖²
+ *   -  caller: check loss and ‖g‖ are finite, clipping factor
+ *   C  every thread, over its slice: clip, optimizer update
+ * </pre>
+ * The same seed and thread count give bit-identical weights: summation orders are fixed.
+ * Batch-norm statistics are per thread's share of the batch; replicas' running statistics are
+ * averaged (by rows) after each step.
+ */
+public final class LocalTrainer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LocalTrainer.class);
+
+  private final TrainConfig cfg;
+  private final List<TrainingListener> listeners = new ArrayList<>();
+  private Augmentation augmentation;
+  private Checkpoints checkpoints;
+  private int checkpointEveryEpochs = 1;
+  private List<String> classNames;
+  private String dataSource = "in-memory";
+
+  public LocalTrainer(TrainConfig cfg) {
+    this.cfg = cfg;
+  }
+
+  public LocalTrainer listener(TrainingListener l) {
+    listeners.add(l);
+    return this;
+  }
+
+  public LocalTrainer augmentation(Augmentation a) {
+    this.augmentation = a;
+    return this;
+  }
+
+  /** Writes a checkpoint every {@code everyEpochs} epochs into {@code store}. */
+  public LocalTrainer checkpoints(Checkpoints store, int everyEpochs) {
+    this.checkpoints = store;
+    this.checkpointEveryEpochs = everyEpochs;
+    return this;
+  }
+
+  public LocalTrainer classNames(List<String> names) {
+    this.classNames = names;
+    return this;
+  }
+
+  public LocalTrainer dataSource(String source) {
+    this.dataSource = source;
+    return this;
+  }
+
+  /** Trains on {@code train}; validates on {@code validation}, or on a held-out fraction of train. */
+  public TrainingResult fit(Block train, Block validation) {
+    Block trainPart = train;
+    Block val = validation;
+    if (val == null && cfg.validationFraction() > 0) {
+      Block[] split = Blocks.split(train, cfg.validationFraction(), cfg.seed());
+      trainPart = split[0];
+      val = split[1];
+    }
+    return fit(List.of(trainPart), val, null);
+  }
+
+  /**
+   * Trains on data laid out in shards (as Spark partitions would be), optionally resuming from the
+   * latest checkpoint of the configured store.
+   */
+  public TrainingResult fit(List<Block> shards, Block validation, TrainingState resumeFrom) {
+    Network net = cfg.buildNetwork();
+    net.checkTrainable();
+    long rows = 0;
+    for (int p = 0; p < shards.size(); p++) {
+      Blocks.checkFits(shards.get(p), net, "training data" + (shards.size() > 1 ? " shard " + p : ""));
+      rows += shards.get(p).rows();
+    }
+    if (rows == 0) {
+      throw new IllegalArgumentException("the training data is empty: nothing to train on");
+    }
+    if (validation != null) {
+      Blocks.checkFits(validation, net, "validation data");
+    }
+    Scaler scaler = Scaler.fit(Scaler.Kind.parse(cfg.scaling()), Blocks.concat(shards));
+    List<Block> data = shards.stream().map(scaler::apply).toList();
+    Block val = validation == null ? null : scaler.apply(validation);
+    try (Run run = new Run(net, data, val, rows)) {
+      TrainingState st = resumeFrom != null ? resumeFrom : run.freshState();
+      return run.train(st, scaler);
+    }
+  }
+
+  /** Resumes from the latest checkpoint in the configured store. */
+  public TrainingResult resume(List<Block> shards, Block validation) throws IOException {
+    if (checkpoints == null || checkpoints.latest() == null) {
+      throw new IOException("no checkpoint to resume from"
+          + (checkpoints == null ? " (no checkpoint store configured)" : " in "
+          + checkpoints.store().describe("")));
+    }
+    Network net = cfg.buildNetwork();
+    TrainingState st = checkpoints.load(checkpoints.latest(), net, cfg.buildOptimizer(), null,
+        cfg.toMap(), fingerprint(shards));
+    LOG.info("resuming from {} at step {}", checkpoints.latest(), st.step);
+    return fit(shards, validation, st);
+  }
+
+  static Map<String, Object> fingerprint(List<Block> shards) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("rows", shards.stream().mapToLong(Block::rows).sum());
+    m.put("features", shards.get(0).features());
+    m.put("shards", shards.size());
+    double checksum = 0;
+    for (Block b : shards) {
+      float[] y = b.y();
+      for (int i = 0; i < y.length; i++) {
+        checksum += y[i] * (double) ((i % 97) + 1);
+      }
+    }
+    m.put("labelChecksum", checksum);
+    return m;
+  }
+
+  /** One training run: threads, workers and buffers, released at the end. */
+  private final class Run implements AutoCloseable {
+    final Network net;
+    final List<Block> shards;
+    final Block validation;
+    final long rows;
+    final int threads;
+    final int stepsPerEpoch;
+    final UpdateRule rule;
+    final Optimizer optimizer;
+    final ParallelRunner runner;
+    final GradientWorker[] workers;
+    final Evaluator[] evaluators;
+    final float[][] stateCopies;
+    final int[][] perms;
+    final double[] partialSq;
+    final BatchSums epochSums = new BatchSums();
+
+    Run(Network net, List<Block> shards, Block validation, long rows) {
+      this.net = net;
+      this.shards = shards;
+      this.validation = validation;
+      this.rows = rows;
+      this.threads = cfg.threads();
+      this.stepsPerEpoch = EpochPlan.stepsPerEpoch(rows, cfg.batchSize());
+      this.optimizer = cfg.buildOptimizer();
+      this.rule = new UpdateRule(optimizer, cfg.buildSchedule((long) stepsPerEpoch * cfg.epochs()),
+          cfg.buildPenalty(), cfg.clipNorm(), net.segments());
+      this.runner = new ParallelRunner(threads, "sparkprop-trainer");
+      int micro = Math.min(cfg.microBatch(), Math.max(1, (int) Math.min(rows, Integer.MAX_VALUE)));
+      this.workers = new GradientWorker[threads];
+      this.evaluators = new Evaluator[threads];
+      this.stateCopies = new float[threads][];
+      for (int k = 0; k < threads; k++) {
+        workers[k] = new GradientWorker(net, micro);
+        evaluators[k] = new Evaluator(net, 256);
+        stateCopies[k] = net.initState();
+      }
+      this.perms = new int[shards.size()][];
+      for (int p = 0; p < shards.size(); p++) {
+        perms[p] = new int[shards.get(p).rows()];
+      }
+      this.partialSq = new double[threads];
+    }
+
+    TrainingState freshState() {
+      float[] params = net.initParams(cfg.buildInit(), cfg.seed());
+      if (checkpoints != null) {
+        try {
+          checkpoints.prepareFresh(false);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      return new TrainingState(params, net.initState(), optimizer.init(net.paramCount()));
+    }
+
+    TrainingResult train(TrainingState st, Scaler scaler) {
+      for (TrainingListener l : listeners) {
+        l.onStart(cfg.epochs(), stepsPerEpoch, rows);
+      }
+      long t0 = System.nanoTime();
+      double priorSeconds = st.history.isEmpty() ? 0 : st.history.get(st.history.size() - 1).elapsedSeconds();
+      int startEpoch = st.epoch(stepsPerEpoch);
+      boolean stoppedEarly = st.stopped;
+      for (int epoch = startEpoch; epoch < cfg.epochs() && !stoppedEarly; epoch++) {
+        long e0 = System.nanoTime();
+        epochSums.reset();
+        for (int p = 0; p < shards.size(); p++) {
+          EpochPlan.permutation(cfg.seed(), epoch, p, cfg.shuffle(), perms[p], perms[p].length);
+        }
+        int firstStep = (int) (st.step - (long) epoch * stepsPerEpoch);
+        for (int s = firstStep; s < stepsPerEpoch; s++) {
+          step(st, epoch, s);
+          for (TrainingListener l : listeners) {
+            l.onProgress(epoch + 1, s + 1, stepsPerEpoch);
+          }
+        }
+        double epochSeconds = (System.nanoTime() - e0) / 1e9;
+        BatchSums valSums = validation == null ? null : evaluate(st, validation);
+        double lr = rule.learningRate(Math.max(1, st.step), st.lrScale);
+        EpochMetrics m = new EpochMetrics(epoch + 1, st.step, epochSums.meanLoss(),
+            Evaluator.metric(net, epochSums),
+            valSums == null ? Double.NaN : valSums.meanLoss(),
+            valSums == null ? Double.NaN : Evaluator.metric(net, valSums),
+            Evaluator.metricName(net), lr, epochSums.rows / epochSeconds, epochSeconds,
+            priorSeconds + (System.nanoTime() - t0) / 1e9);
+        st.history.add(m);
+        double monitored = valSums == null ? m.trainLoss() : m.validationLoss();
+        if (st.observe(monitored, epoch + 1, cfg.patience(), cfg.minDelta())) {
+          stoppedEarly = true;
+          st.stopped = true;
+          LOG.info("early stopping after epoch {}: no improvement over {} epochs (best epoch {})",
+              epoch + 1, cfg.patience(), st.bestEpoch);
+        }
+        if (checkpoints != null && ((epoch + 1) % checkpointEveryEpochs == 0 || stoppedEarly
+            || epoch + 1 == cfg.epochs())) {
+          try {
+            checkpoints.save(st, net, cfg.toMap(), fingerprint(shards));
+          } catch (IOException e) {
+            throw new UncheckedIOException("could not write checkpoint: " + e.getMessage(), e);
+          }
+        }
+        for (TrainingListener l : listeners) {
+          l.onEpoch(m);
+        }
+      }
+      double seconds = priorSeconds + (System.nanoTime() - t0) / 1e9;
+      boolean restore = cfg.patience() > 0 && cfg.restoreBest() && st.bestParams != null;
+      float[] params = restore ? st.bestParams : st.params;
+      float[] netState = restore ? st.bestNetState : st.netState;
+      Map<String, Object> provenance = Provenance.of(cfg.toMap(), dataSource, "local", st.history);
+      Model model = new Model(net, params.clone(), netState.clone(), scaler, classNames, provenance);
+      TrainingResult result = new TrainingResult(model, List.copyOf(st.history), st.step, seconds,
+          stoppedEarly, st.bestEpoch, st.skippedSteps);
+      for (TrainingListener l : listeners) {
+        l.onEnd(result);
+      }
+      return result;
+    }
+
+    /** One update: phases A, B, C of the class comment. */
+    void step(TrainingState st, int epoch, int s) {
+      long t = st.step + 1;
+      int[] bounds = new int[shards.size() + 1];          // prefix sums of this step's rows per shard
+      for (int p = 0; p < shards.size(); p++) {
+        int n = shards.get(p).rows();
+        bounds[p + 1] = bounds[p] + EpochPlan.chunkStart(n, s + 1, stepsPerEpoch)
+            - EpochPlan.chunkStart(n, s, stepsPerEpoch);
+      }
+      int total = bounds[shards.size()];
+      float[] params = st.params;
+      runner.run(k -> {                                    // A: gradients
+        GradientWorker w = workers[k];
+        w.reset();
+        System.arraycopy(st.netState, 0, stateCopies[k], 0, st.netState.length);
+        int lo = (int) ((long) k * total / threads);
+        int hi = (int) ((long) (k + 1) * total / threads);
+        for (int p = 0; p < shards.size(); p++) {
+          int from = Math.max(lo, bounds[p]);
+          int to = Math.min(hi, bounds[p + 1]);
+          if (from < to) {
+            int base = EpochPlan.chunkStart(shards.get(p).rows(), s, stepsPerEpoch) - bounds[p];
+            long noise = org.sparkprop.linalg.Rng.derive2(EpochPlan.noiseSeed(cfg.seed(), t, p), from, k);
+            w.accumulate(shards.get(p), perms[p], base + from, base + to, params, stateCopies[k],
+                noise, augmentation);
+          }
+        }
+      });
+      double lossSum = 0;
+      double weightSum = 0;
+      for (GradientWorker w : workers) {
+        lossSum += w.sums().lossSum;
+        weightSum += w.sums().weightSum;
+      }
+      if (weightSum <= 0) {
+        throw new IllegalArgumentException("step " + t + " has total sample weight " + weightSum
+            + "; sample weights must not all be zero");
+      }
+      float[] g = workers[0].grad();
+      int n = g.length;
+      double wsum = weightSum;
+      runner.run(k -> {                                    // B: reduce, mean, penalty, norm²
+        int from = (int) ((long) k * n / threads);
+        int to = (int) ((long) (k + 1) * n / threads);
+        for (int j = 1; j < threads; j++) {
+          float[] gj = workers[j].grad();
+          for (int i = from; i < to; i++) {
+            g[i] += gj[i];
+          }
+        }
+        partialSq[k] = rule.prepare(params, g, wsum, from, to);
+      });
+      double sq = 0;
+      for (double v : partialSq) {
+        sq += v;
+      }
+      try {
+        UpdateRule.checkFinite(t, lossSum, sq);
+      } catch (DivergenceException e) {
+        if (!cfg.skipOnDivergence()) {
+          throw e;
+        }
+        st.lrScale *= 0.5;
+        st.skippedSteps++;
+        st.step = t;                                       // the step is consumed, not applied
+        LOG.warn("step {} skipped ({}); learning rate scale now {}", t,
+            Double.isFinite(lossSum) ? "non-finite gradient" : "non-finite loss", st.lrScale);
+        return;
+      }
+      float scale = rule.clipScale(sq);
+      float lr = rule.learningRate(t, st.lrScale);
+      runner.run(k -> {                                    // C: clip and update
+        int from = (int) ((long) k * n / threads);
+        int to = (int) ((long) (k + 1) * n / threads);
+        rule.apply(params, g, st.optimizer, t, lr, scale, from, to);
+      });
+      if (st.netState.length > 0) {                        // average replicas' running statistics
+        float[] avg = st.netState;
+        java.util.Arrays.fill(avg, 0f);
+        for (int k = 0; k < threads; k++) {
+          float share = (float) (workers[k].sums().rows / (double) total);
+          for (int i = 0; i < avg.length; i++) {
+            avg[i] += share * stateCopies[k][i];
+          }
+        }
+      }
+      st.step = t;
+      for (GradientWorker w : workers) {
+        epochSums.add(w.sums());
+      }
+    }
+
+    BatchSums evaluate(TrainingState st, Block data) {
+      BatchSums[] parts = new BatchSums[threads];
+      runner.run(k -> {
+        parts[k] = new BatchSums();
+        int lo = (int) ((long) k * data.rows() / threads);
+        int hi = (int) ((long) (k + 1) * data.rows() / threads);
+        evaluators[k].evaluate(st.params, st.netState, data, lo, hi, parts[k]);
+      });
+      BatchSums total = new BatchSums();
+      for (BatchSums p : parts) {
+        total.add(p);
+      }
+      return total;
+    }
+
+    @Override
+    public void close() {
+      runner.close();
+    }
+  }
+}

@@ -1,0 +1,222 @@
+package org.sparkprop.train;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.sparkprop.data.Scaler;
+import org.sparkprop.nn.Init;
+import org.sparkprop.nn.Network;
+import org.sparkprop.nn.NetworkSpec;
+import org.sparkprop.nn.Penalty;
+import org.sparkprop.optim.Optimizer;
+import org.sparkprop.optim.Optimizers;
+import org.sparkprop.optim.Schedule;
+
+/**
+ * Everything that defines a training run of the engine, validated when built. The same config
+ * drives the local trainer and the Spark trainer (which adds its own distribution settings), is
+ * written into every saved model and checkpoint, and is what the command line's config files set.
+ *
+ * <p>Defaults follow what a PyTorch user expects from an MLP on tabular or image data: He init,
+ * Adam at 1e-3, batch 128, no penalty, 10 epochs.
+ *
+ * @param network network spec, e.g. {@code 784-256relu-128relu-10} (see {@link NetworkSpec})
+ * @param loss cross_entropy, logistic, hinge, perceptron or squared
+ * @param init weight initialisation (see {@link Init})
+ * @param seed root of every random stream (init, shuffling, dropout, augmentation, splits)
+ * @param optimizer sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw
+ * @param optimizerParams the optimizer's hyper-parameters (momentum, rho, beta1, beta2, eps, weight_decay)
+ * @param learningRate base learning rate η0
+ * @param schedule learning-rate schedule around η0 (see {@link Schedule#parse})
+ * @param penalty none, l2(λ), l1(λ) or elasticnet(λ,α)
+ * @param clipNorm clip the gradient to this global norm; 0 = off
+ * @param batchSize rows per step (global, across threads and partitions); 0 = full batch
+ * @param epochs passes over the training data
+ * @param threads threads the local trainer uses (Spark uses partitions instead)
+ * @param validationFraction share of the training rows held out for validation; 0 = none
+ * @param patience early stopping after this many epochs without improvement; 0 = off
+ * @param minDelta the smallest change that counts as an improvement
+ * @param restoreBest at the end of early stopping, return the best epoch's weights
+ * @param onDivergence "stop" (default) or "skip" (skip the step and halve the learning rate)
+ * @param microBatch rows per forward/backward pass inside a worker (bounds memory; 256)
+ * @param shuffle reshuffle every epoch (true), or keep the data order
+ * @param scaling feature scaling fitted on the training rows: none, minmax, standard
+ */
+public record TrainConfig(
+    String network, String loss, String init, long seed,
+    String optimizer, Map<String, Double> optimizerParams, double learningRate, String schedule,
+    String penalty, double clipNorm, int batchSize, int epochs, int threads,
+    double validationFraction, int patience, double minDelta, boolean restoreBest,
+    String onDivergence, int microBatch, boolean shuffle, String scaling) {
+
+  public TrainConfig {
+    optimizerParams = Map.copyOf(optimizerParams);
+    NetworkSpec.parse(network);
+    Init.parse(init);
+    Penalty.parse(penalty);
+    Optimizers.create(optimizer, optimizerParams);
+    Schedule.parse(schedule, learningRate, 1000);
+    Scaler.Kind.parse(scaling);
+    positive("epochs", epochs);
+    positive("threads", threads);
+    positive("microBatch", microBatch);
+    if (batchSize < 0) {
+      throw new IllegalArgumentException("batchSize must be >= 0 (0 = full batch), got " + batchSize);
+    }
+    if (!(validationFraction >= 0 && validationFraction < 1)) {
+      throw new IllegalArgumentException("validationFraction must be in [0, 1), got " + validationFraction);
+    }
+    if (patience < 0 || !(minDelta >= 0) || !(clipNorm >= 0)) {
+      throw new IllegalArgumentException("patience, minDelta and clipNorm must be >= 0");
+    }
+    String d = onDivergence.toLowerCase(Locale.ROOT);
+    if (!d.equals("stop") && !d.equals("skip")) {
+      throw new IllegalArgumentException("onDivergence must be 'stop' or 'skip', got '" + onDivergence + "'");
+    }
+    onDivergence = d;
+  }
+
+  private static void positive(String name, int v) {
+    if (v <= 0) {
+      throw new IllegalArgumentException(name + " must be > 0, got " + v);
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  public Network buildNetwork() {
+    return Network.of(network, loss);
+  }
+
+  public Optimizer buildOptimizer() {
+    return Optimizers.create(optimizer, optimizerParams);
+  }
+
+  public Init buildInit() {
+    return Init.parse(init);
+  }
+
+  public Penalty buildPenalty() {
+    return Penalty.parse(penalty);
+  }
+
+  public Schedule buildSchedule(long totalSteps) {
+    return Schedule.parse(schedule, learningRate, totalSteps);
+  }
+
+  public boolean skipOnDivergence() {
+    return onDivergence.equals("skip");
+  }
+
+  /** Plain map for JSON (saved models, run logs, checkpoints). */
+  public Map<String, Object> toMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("network", network);
+    m.put("loss", loss);
+    m.put("init", init);
+    m.put("seed", seed);
+    m.put("optimizer", optimizer);
+    m.put("optimizerParams", optimizerParams);
+    m.put("learningRate", learningRate);
+    m.put("schedule", schedule);
+    m.put("penalty", penalty);
+    m.put("clipNorm", clipNorm);
+    m.put("batchSize", batchSize);
+    m.put("epochs", epochs);
+    m.put("threads", threads);
+    m.put("validationFraction", validationFraction);
+    m.put("patience", patience);
+    m.put("minDelta", minDelta);
+    m.put("restoreBest", restoreBest);
+    m.put("onDivergence", onDivergence);
+    m.put("microBatch", microBatch);
+    m.put("shuffle", shuffle);
+    m.put("scaling", scaling);
+    return m;
+  }
+
+  /** Mutable builder with the documented defaults. */
+  public static final class Builder {
+    private String network = "784-256relu-128relu-10";
+    private String loss = "cross_entropy";
+    private String init = "he";
+    private long seed = 1;
+    private String optimizer = "adam";
+    private Map<String, Double> optimizerParams = Map.of();
+    private double learningRate = 1e-3;
+    private String schedule = "constant";
+    private String penalty = "none";
+    private double clipNorm = 0;
+    private int batchSize = 128;
+    private int epochs = 10;
+    private int threads = 1;
+    private double validationFraction = 0;
+    private int patience = 0;
+    private double minDelta = 0;
+    private boolean restoreBest = true;
+    private String onDivergence = "stop";
+    private int microBatch = 256;
+    private boolean shuffle = true;
+    private String scaling = "none";
+
+    Builder() {}
+
+    Builder(TrainConfig c) {
+      network = c.network;
+      loss = c.loss;
+      init = c.init;
+      seed = c.seed;
+      optimizer = c.optimizer;
+      optimizerParams = c.optimizerParams;
+      learningRate = c.learningRate;
+      schedule = c.schedule;
+      penalty = c.penalty;
+      clipNorm = c.clipNorm;
+      batchSize = c.batchSize;
+      epochs = c.epochs;
+      threads = c.threads;
+      validationFraction = c.validationFraction;
+      patience = c.patience;
+      minDelta = c.minDelta;
+      restoreBest = c.restoreBest;
+      onDivergence = c.onDivergence;
+      microBatch = c.microBatch;
+      shuffle = c.shuffle;
+      scaling = c.scaling;
+    }
+
+    public Builder network(String v) { network = v; return this; }
+    public Builder loss(String v) { loss = v; return this; }
+    public Builder init(String v) { init = v; return this; }
+    public Builder seed(long v) { seed = v; return this; }
+    public Builder optimizer(String v) { optimizer = v; return this; }
+    public Builder optimizerParams(Map<String, Double> v) { optimizerParams = v; return this; }
+    public Builder learningRate(double v) { learningRate = v; return this; }
+    public Builder schedule(String v) { schedule = v; return this; }
+    public Builder penalty(String v) { penalty = v; return this; }
+    public Builder clipNorm(double v) { clipNorm = v; return this; }
+    public Builder batchSize(int v) { batchSize = v; return this; }
+    public Builder epochs(int v) { epochs = v; return this; }
+    public Builder threads(int v) { threads = v; return this; }
+    public Builder validationFraction(double v) { validationFraction = v; return this; }
+    public Builder patience(int v) { patience = v; return this; }
+    public Builder minDelta(double v) { minDelta = v; return this; }
+    public Builder restoreBest(boolean v) { restoreBest = v; return this; }
+    public Builder onDivergence(String v) { onDivergence = v; return this; }
+    public Builder microBatch(int v) { microBatch = v; return this; }
+    public Builder shuffle(boolean v) { shuffle = v; return this; }
+    public Builder scaling(String v) { scaling = v; return this; }
+
+    public TrainConfig build() {
+      return new TrainConfig(network, loss, init, seed, optimizer, optimizerParams, learningRate,
+          schedule, penalty, clipNorm, batchSize, epochs, threads, validationFraction, patience,
+          minDelta, restoreBest, onDivergence, microBatch, shuffle, scaling);
+    }
+  }
+}

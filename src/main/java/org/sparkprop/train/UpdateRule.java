@@ -1,0 +1,108 @@
+package org.sparkprop.train;
+
+import java.util.List;
+import org.sparkprop.nn.ParamSegment;
+import org.sparkprop.nn.Penalty;
+import org.sparkprop.optim.Optimizer;
+import org.sparkprop.optim.OptimizerState;
+import org.sparkprop.optim.Schedule;
+
+/**
+ * What the driver does with the summed gradient of one step, identical for every optimizer and in
+ * every trainer (local threads, Spark synchronous steps, local-SGD inner steps):
+ *
+ * <pre>
+ *   g ← Σgrad / Σw + ∇P(w)                       mean gradient plus penalty
+ *   g ← g · min(1, c / ‖g‖)                      clipping by global norm c (when c &gt; 0)
+ *   check ‖g‖ and the loss are finite             else DivergenceException, nothing applied
+ *   w ← optimizer(w, g, state, t, η(t)·lrScale)
+ * </pre>
+ * The work splits into {@link #prepare} and {@link #apply} over index ranges so threads can share it;
+ * {@link #step} does it all on one thread.
+ */
+public final class UpdateRule {
+
+  private final Optimizer optimizer;
+  private final Schedule schedule;
+  private final Penalty penalty;
+  private final double clipNorm;
+  private final List<ParamSegment> segments;
+
+  public UpdateRule(Optimizer optimizer, Schedule schedule, Penalty penalty, double clipNorm,
+                    List<ParamSegment> segments) {
+    if (!(clipNorm >= 0)) {
+      throw new IllegalArgumentException("clipNorm must be >= 0 (0 disables clipping), got " + clipNorm);
+    }
+    this.optimizer = optimizer;
+    this.schedule = schedule;
+    this.penalty = penalty;
+    this.clipNorm = clipNorm;
+    this.segments = segments;
+  }
+
+  public Optimizer optimizer() {
+    return optimizer;
+  }
+
+  public Schedule schedule() {
+    return schedule;
+  }
+
+  /** The learning rate of update t (1-based). */
+  public float learningRate(long t, double lrScale) {
+    return (float) (schedule.at(t - 1) * lrScale);
+  }
+
+  /** g[from,to) ← g/weightSum + ∇P(w); returns Σ g² over the range (NaN-propagating). */
+  public double prepare(float[] w, float[] g, double weightSum, int from, int to) {
+    float inv = (float) (1.0 / weightSum);
+    double sq = 0;
+    for (int i = from; i < to; i++) {
+      g[i] *= inv;
+    }
+    penalty.addGradient(w, g, segments, from, to);
+    for (int i = from; i < to; i++) {
+      sq += (double) g[i] * g[i];
+    }
+    return sq;
+  }
+
+  /** The clipping factor for a gradient of squared norm {@code normSq}, 1 when not clipping. */
+  public float clipScale(double normSq) {
+    double norm = Math.sqrt(normSq);
+    return clipNorm > 0 && norm > clipNorm ? (float) (clipNorm / norm) : 1f;
+  }
+
+  /** g[from,to) ← g·scale, then the optimizer's update of w[from,to). */
+  public void apply(float[] w, float[] g, OptimizerState state, long t, float lr, float scale,
+                    int from, int to) {
+    if (scale != 1f) {
+      for (int i = from; i < to; i++) {
+        g[i] *= scale;
+      }
+    }
+    optimizer.update(w, g, state, t, lr, from, to);
+  }
+
+  /** Throws if the loss sum or the gradient norm is not finite. */
+  public static void checkFinite(long t, double lossSum, double gradNormSq) {
+    if (!Double.isFinite(lossSum)) {
+      throw new DivergenceException(t, "the loss is " + lossSum);
+    }
+    if (!Double.isFinite(gradNormSq)) {
+      throw new DivergenceException(t, "the gradient norm is " + Math.sqrt(gradNormSq));
+    }
+  }
+
+  /**
+   * The whole update on one thread. {@code g} holds Σgrad and is overwritten. Returns the gradient
+   * norm (before clipping).
+   */
+  public double step(float[] w, float[] g, double lossSum, double weightSum, OptimizerState state,
+                     long t, double lrScale) {
+    double sq = prepare(w, g, weightSum, 0, g.length);
+    checkFinite(t, lossSum, sq);
+    apply(w, g, state, t, learningRate(t, lrScale), clipScale(sq), 0, g.length);
+    return Math.sqrt(sq);
+  }
+}
