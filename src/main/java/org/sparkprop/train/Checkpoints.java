@@ -82,7 +82,7 @@ public final class Checkpoints {
       return;
     }
     if (!overwrite) {
-      throw new IOException("checkpoint directory " + store.describe("") + " already holds "
+      throw new IOException("checkpoint directory " + store.location() + " already holds "
           + s.size() + " checkpoint(s) (latest step " + s.get(s.size() - 1) + "). Resume from it, "
           + "choose another directory, or allow overwriting (--overwrite / overwrite=true).");
     }
@@ -154,14 +154,14 @@ public final class Checkpoints {
     }
     List<String> diffs = new ArrayList<>();
     JsonNode saved = h.path("config");
-    JsonNode now = ArrayFile.json().valueToTree(config);
+    JsonNode now = normalised(config);
     for (var it = now.fields(); it.hasNext(); ) {
       var e = it.next();
       if (!MAY_CHANGE.contains(e.getKey()) && !e.getValue().equals(saved.path(e.getKey()))) {
         diffs.add(e.getKey() + ": checkpoint " + saved.path(e.getKey()) + ", this run " + e.getValue());
       }
     }
-    JsonNode data = ArrayFile.json().valueToTree(dataFingerprint);
+    JsonNode data = normalised(dataFingerprint);
     if (!data.equals(h.path("data"))) {
       diffs.add("data: checkpoint " + h.path("data") + ", this run " + data);
     }
@@ -195,6 +195,11 @@ public final class Checkpoints {
       st.history.add(ArrayFile.json().treeToValue(m, EpochMetrics.class));
     }
     return st;
+  }
+
+  /** As it reads back from a file: number node types depend on the text, not the Java type. */
+  private static JsonNode normalised(Object value) throws IOException {
+    return ArrayFile.json().readTree(ArrayFile.json().writeValueAsString(value));
   }
 
   private static OptimizerState loadState(ArrayFile.Content c, String prefix, Optimizer opt,

@@ -11,10 +11,20 @@ public final class DivergenceException extends RuntimeException {
   private final long step;
 
   public DivergenceException(long step, String what) {
-    super("Training diverged at step " + step + ": " + what + ". The update was not applied; the "
-        + "weights (and the last checkpoint) are those of step " + (step - 1) + ". Lower the "
-        + "learning rate, add gradient clipping (clipNorm), or set onDivergence=skip to skip such "
-        + "steps and halve the learning rate.");
+    this(step, what, true);
+  }
+
+  /**
+   * @param weightsIntact whether the in-memory weights are still those of the previous step (false
+   *     when the update itself overflowed; the last checkpoint is intact either way)
+   */
+  public DivergenceException(long step, String what, boolean weightsIntact) {
+    super("Training diverged at step " + step + ": " + what + ". "
+        + (weightsIntact ? "The update was not applied; the weights (and the last checkpoint) are "
+            + "those of step " + (step - 1) + "."
+            : "The weights in memory are unusable; the last checkpoint is intact.")
+        + " Lower the learning rate, add gradient clipping (clipNorm), or set onDivergence=skip to "
+        + "skip such steps and halve the learning rate.");
     this.step = step;
   }
 

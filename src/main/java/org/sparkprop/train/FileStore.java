@@ -33,6 +33,9 @@ public interface FileStore {
   /** The full location of {@code name}, for messages. */
   String describe(String name);
 
+  /** The directory itself, for messages. */
+  String location();
+
   /** Rejects names that could escape the directory. */
   static String checkName(String name) {
     if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.equals(".")

@@ -74,6 +74,11 @@ public final class LocalFileStore implements FileStore {
   }
 
   @Override
+  public String location() {
+    return dir.toString();
+  }
+
+  @Override
   public String describe(String name) {
     return file(name).toString();
   }

@@ -119,7 +119,7 @@ public final class LocalTrainer {
     if (checkpoints == null || checkpoints.latest() == null) {
       throw new IOException("no checkpoint to resume from"
           + (checkpoints == null ? " (no checkpoint store configured)" : " in "
-          + checkpoints.store().describe("")));
+          + checkpoints.store().location()));
     }
     Network net = cfg.buildNetwork();
     TrainingState st = checkpoints.load(checkpoints.latest(), net, cfg.buildOptimizer(), null,
@@ -159,7 +159,11 @@ public final class LocalTrainer {
     final Evaluator[] evaluators;
     final float[][] stateCopies;
     final int[][] perms;
+    final int[][] identities;
     final double[] partialSq;
+    final boolean[] finite;
+    /** onDivergence=skip only: weights and optimizer state before the current update. */
+    float[][] backup;
     final BatchSums epochSums = new BatchSums();
 
     Run(Network net, List<Block> shards, Block validation, long rows) {
@@ -187,6 +191,8 @@ public final class LocalTrainer {
         perms[p] = new int[shards.get(p).rows()];
       }
       this.partialSq = new double[threads];
+      this.finite = new boolean[threads];
+      this.identities = new int[shards.size()][];
     }
 
     TrainingState freshState() {
@@ -202,6 +208,9 @@ public final class LocalTrainer {
     }
 
     TrainingResult train(TrainingState st, Scaler scaler) {
+      if (cfg.usesFullBatchSolver()) {
+        return trainFullBatch(st, scaler);
+      }
       for (TrainingListener l : listeners) {
         l.onStart(cfg.epochs(), stepsPerEpoch, rows);
       }
@@ -252,6 +261,10 @@ public final class LocalTrainer {
         }
       }
       double seconds = priorSeconds + (System.nanoTime() - t0) / 1e9;
+      return finish(st, scaler, seconds, stoppedEarly);
+    }
+
+    TrainingResult finish(TrainingState st, Scaler scaler, double seconds, boolean stoppedEarly) {
       boolean restore = cfg.patience() > 0 && cfg.restoreBest() && st.bestParams != null;
       float[] params = restore ? st.bestParams : st.params;
       float[] netState = restore ? st.bestNetState : st.netState;
@@ -263,6 +276,114 @@ public final class LocalTrainer {
         l.onEnd(result);
       }
       return result;
+    }
+
+    /**
+     * Full-batch solvers: L-BFGS (one history entry per iteration) or random search (one per
+     * trial is too many to report: a single entry for the best trial).
+     */
+    TrainingResult trainFullBatch(TrainingState st, Scaler scaler) {
+      long t0 = System.nanoTime();
+      for (TrainingListener l : listeners) {
+        l.onStart(cfg.epochs(), 1, rows);
+      }
+      if (cfg.optimizer().equals(TrainConfig.RANDOM_SEARCH)) {
+        org.sparkprop.optim.RandomSearch.Result r = cfg.buildRandomSearch().search(
+            (w, g) -> fullBatch(w, null).meanLoss() + penaltyValue(w), net.paramCount(), cfg.seed());
+        System.arraycopy(r.weights(), 0, st.params, 0, st.params.length);
+        st.step = cfg.epochs();
+        recordFullBatch(st, 1, t0);
+      } else {
+        float[] w0 = st.params.clone();
+        org.sparkprop.optim.Lbfgs.Result r = cfg.buildLbfgs().minimize(
+            (w, g) -> {
+              BatchSums s = fullBatch(w, g);
+              return s.meanLoss() + penaltyValue(w);
+            },
+            w0, iteration -> {
+              st.step = iteration;
+              for (TrainingListener l : listeners) {
+                l.onProgress(iteration, 1, 1);
+              }
+            });
+        System.arraycopy(r.weights(), 0, st.params, 0, st.params.length);
+        st.step = r.iterations();
+        recordFullBatch(st, r.iterations(), t0);
+      }
+      return finish(st, scaler, (System.nanoTime() - t0) / 1e9, false);
+    }
+
+    private double penaltyValue(float[] w) {
+      return cfg.buildPenalty().value(w, net.segments());
+    }
+
+    private void recordFullBatch(TrainingState st, int iterations, long t0) {
+      BatchSums train = evaluateAll(st);
+      BatchSums val = validation == null ? null : evaluate(st, validation);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      EpochMetrics m = new EpochMetrics(iterations, st.step, train.meanLoss(),
+          Evaluator.metric(net, train), val == null ? Double.NaN : val.meanLoss(),
+          val == null ? Double.NaN : Evaluator.metric(net, val), Evaluator.metricName(net), 0,
+          rows * (double) iterations / seconds, seconds, seconds);
+      st.history.add(m);
+      for (TrainingListener l : listeners) {
+        l.onEpoch(m);
+      }
+    }
+
+    private BatchSums evaluateAll(TrainingState st) {
+      BatchSums total = new BatchSums();
+      for (Block b : shards) {
+        total.add(evaluate(st, b));
+      }
+      return total;
+    }
+
+    /**
+     * Sums over all training rows at weights {@code w}; with {@code g} non-null also writes the mean
+     * gradient plus penalty gradient into it (inference-mode loss only when g is null).
+     */
+    BatchSums fullBatch(float[] w, float[] g) {
+      if (g == null) {
+        BatchSums total = new BatchSums();
+        float[] state = net.initState();
+        for (Block b : shards) {
+          TrainingState tmp = new TrainingState(w, state, null);
+          total.add(evaluate(tmp, b));
+        }
+        return total;
+      }
+      runner.run(k -> {
+        GradientWorker wk = workers[k];
+        wk.reset();
+        for (int p = 0; p < shards.size(); p++) {
+          Block b = shards.get(p);
+          int lo = (int) ((long) k * b.rows() / threads);
+          int hi = (int) ((long) (k + 1) * b.rows() / threads);
+          wk.accumulate(b, identity(p), lo, hi, w, stateCopies[k], 0L, null);
+        }
+      });
+      BatchSums total = new BatchSums();
+      for (GradientWorker wk : workers) {
+        total.add(wk.sums());
+      }
+      float[] g0 = workers[0].grad();
+      for (int j = 1; j < threads; j++) {
+        float[] gj = workers[j].grad();
+        for (int i = 0; i < g0.length; i++) {
+          g0[i] += gj[i];
+        }
+      }
+      rule.prepare(w, g0, total.weightSum, 0, g0.length);
+      System.arraycopy(g0, 0, g, 0, g.length);
+      return total;
+    }
+
+    private int[] identity(int p) {
+      if (identities[p] == null) {
+        identities[p] = Blocks.identity(shards.get(p).rows());
+      }
+      return identities[p];
     }
 
     /** One update: phases A, B, C of the class comment. */
@@ -336,11 +457,34 @@ public final class LocalTrainer {
       }
       float scale = rule.clipScale(sq);
       float lr = rule.learningRate(t, st.lrScale);
+      boolean skipMode = cfg.skipOnDivergence();
+      if (skipMode && backup == null) {
+        backup = new float[1 + st.optimizer.slotCount()][params.length];
+      }
       runner.run(k -> {                                    // C: clip and update
         int from = (int) ((long) k * n / threads);
         int to = (int) ((long) (k + 1) * n / threads);
-        rule.apply(params, g, st.optimizer, t, lr, scale, from, to);
+        if (skipMode) {
+          UpdateRule.save(params, st.optimizer, backup, from, to);
+        }
+        finite[k] = rule.apply(params, g, st.optimizer, t, lr, scale, from, to);
       });
+      boolean allFinite = true;
+      for (boolean f : finite) {
+        allFinite &= f;
+      }
+      if (!allFinite) {
+        if (!skipMode) {
+          throw new DivergenceException(t, "the update produced non-finite weights", false);
+        }
+        runner.run(k -> UpdateRule.restore(params, st.optimizer, backup,
+            (int) ((long) k * n / threads), (int) ((long) (k + 1) * n / threads)));
+        st.lrScale *= 0.5;
+        st.skippedSteps++;
+        st.step = t;
+        LOG.warn("step {} skipped (the update overflowed); learning rate scale now {}", t, st.lrScale);
+        return;
+      }
       if (st.netState.length > 0) {                        // average replicas' running statistics
         float[] avg = st.netState;
         java.util.Arrays.fill(avg, 0f);

@@ -8,7 +8,9 @@ import org.sparkprop.nn.Init;
 import org.sparkprop.nn.Network;
 import org.sparkprop.nn.NetworkSpec;
 import org.sparkprop.nn.Penalty;
+import org.sparkprop.optim.Lbfgs;
 import org.sparkprop.optim.Optimizer;
+import org.sparkprop.optim.RandomSearch;
 import org.sparkprop.optim.Optimizers;
 import org.sparkprop.optim.Schedule;
 
@@ -24,7 +26,9 @@ import org.sparkprop.optim.Schedule;
  * @param loss cross_entropy, logistic, hinge, perceptron or squared
  * @param init weight initialisation (see {@link Init})
  * @param seed root of every random stream (init, shuffling, dropout, augmentation, splits)
- * @param optimizer sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw
+ * @param optimizer sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw; or the full-batch
+ *     solvers lbfgs (epochs = iterations; params memory, tolerance) and random_search (epochs =
+ *     trials; param scale)
  * @param optimizerParams the optimizer's hyper-parameters (momentum, rho, beta1, beta2, eps, weight_decay)
  * @param learningRate base learning rate η0
  * @param schedule learning-rate schedule around η0 (see {@link Schedule#parse})
@@ -50,11 +54,18 @@ public record TrainConfig(
     String onDivergence, int microBatch, boolean shuffle, String scaling) {
 
   public TrainConfig {
+    optimizer = optimizer.trim().toLowerCase(Locale.ROOT);
     optimizerParams = Map.copyOf(optimizerParams);
     NetworkSpec.parse(network);
     Init.parse(init);
     Penalty.parse(penalty);
-    Optimizers.create(optimizer, optimizerParams);
+    if (!isFullBatchSolver(optimizer)) {
+      Optimizers.create(optimizer, optimizerParams);
+    } else if (optimizer.equals(RANDOM_SEARCH)) {
+      randomSearch(optimizerParams, epochs);
+    } else if (!optimizerParams.keySet().stream().allMatch(k -> k.equals("memory") || k.equals("tolerance"))) {
+      throw new IllegalArgumentException("lbfgs takes memory and tolerance, got " + optimizerParams.keySet());
+    }
     Schedule.parse(schedule, learningRate, 1000);
     Scaler.Kind.parse(scaling);
     positive("epochs", epochs);
@@ -94,8 +105,39 @@ public record TrainConfig(
     return Network.of(network, loss);
   }
 
+  public static final String LBFGS = "lbfgs";
+  public static final String RANDOM_SEARCH = "random_search";
+
+  static boolean isFullBatchSolver(String optimizer) {
+    return optimizer.equals(LBFGS) || optimizer.equals(RANDOM_SEARCH);
+  }
+
+  /** True for lbfgs and random_search, which train on the full batch without a step optimizer. */
+  public boolean usesFullBatchSolver() {
+    return isFullBatchSolver(optimizer);
+  }
+
+  /** The step optimizer; for full-batch solvers, plain SGD stands in (its state is empty). */
   public Optimizer buildOptimizer() {
-    return Optimizers.create(optimizer, optimizerParams);
+    return usesFullBatchSolver() ? new org.sparkprop.optim.Sgd()
+        : Optimizers.create(optimizer, optimizerParams);
+  }
+
+  /** L-BFGS with MLlib's defaults (memory 10, tolerance 1e-6), epochs = iterations. */
+  public Lbfgs buildLbfgs() {
+    return new Lbfgs(epochs, optimizerParams.getOrDefault("memory", 10.0).intValue(),
+        optimizerParams.getOrDefault("tolerance", 1e-6));
+  }
+
+  public RandomSearch buildRandomSearch() {
+    return randomSearch(optimizerParams, epochs);
+  }
+
+  private static RandomSearch randomSearch(Map<String, Double> p, int trials) {
+    if (!p.keySet().stream().allMatch(k -> k.equals("scale"))) {
+      throw new IllegalArgumentException("random_search takes scale, got " + p.keySet());
+    }
+    return new RandomSearch(trials, p.getOrDefault("scale", 0.1));
   }
 
   public Init buildInit() {

@@ -73,15 +73,39 @@ public final class UpdateRule {
     return clipNorm > 0 && norm > clipNorm ? (float) (clipNorm / norm) : 1f;
   }
 
-  /** g[from,to) ← g·scale, then the optimizer's update of w[from,to). */
-  public void apply(float[] w, float[] g, OptimizerState state, long t, float lr, float scale,
-                    int from, int to) {
+  /**
+   * g[from,to) ← g·scale, then the optimizer's update of w[from,to). Returns false if an updated
+   * weight is not finite (a finite gradient times a huge rate can still overflow).
+   */
+  public boolean apply(float[] w, float[] g, OptimizerState state, long t, float lr, float scale,
+                       int from, int to) {
     if (scale != 1f) {
       for (int i = from; i < to; i++) {
         g[i] *= scale;
       }
     }
     optimizer.update(w, g, state, t, lr, from, to);
+    boolean finite = true;
+    for (int i = from; i < to; i++) {
+      finite &= Float.isFinite(w[i]);
+    }
+    return finite;
+  }
+
+  /** Copies w and the optimizer state on [from, to) into {@code backup} (same layout). */
+  public static void save(float[] w, OptimizerState state, float[][] backup, int from, int to) {
+    System.arraycopy(w, from, backup[0], from, to - from);
+    for (int k = 0; k < state.slotCount(); k++) {
+      System.arraycopy(state.slot(k), from, backup[k + 1], from, to - from);
+    }
+  }
+
+  /** The inverse of {@link #save}. */
+  public static void restore(float[] w, OptimizerState state, float[][] backup, int from, int to) {
+    System.arraycopy(backup[0], from, w, from, to - from);
+    for (int k = 0; k < state.slotCount(); k++) {
+      System.arraycopy(backup[k + 1], from, state.slot(k), from, to - from);
+    }
   }
 
   /** Throws if the loss sum or the gradient norm is not finite. */
@@ -102,7 +126,9 @@ public final class UpdateRule {
                      long t, double lrScale) {
     double sq = prepare(w, g, weightSum, 0, g.length);
     checkFinite(t, lossSum, sq);
-    apply(w, g, state, t, learningRate(t, lrScale), clipScale(sq), 0, g.length);
+    if (!apply(w, g, state, t, learningRate(t, lrScale), clipScale(sq), 0, g.length)) {
+      throw new DivergenceException(t, "the update produced non-finite weights", false);
+    }
     return Math.sqrt(sq);
   }
 }

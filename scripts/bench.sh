@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Sparkprop's benchmarks; each prints JSON lines measured in one run on this machine.
+#   scripts/bench.sh engine            one training step vs its GEMMs alone (1 thread)
+#   scripts/bench.sh local [EPOCHS]    local trainer vs PyTorch on the CPU (2 threads each)
+#   scripts/bench.sh mllib [--cluster] Sparkprop on Spark vs MLlib's MultilayerPerceptronClassifier
+#   scripts/bench.sh longrun [STEPS]   driver heap over a long synchronous run
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+what="${1:-}"
+shift || true
+case "$what" in
+  engine)
+    "$SP_ROOT/scripts/setup.sh"
+    sp_build
+    sp_java org.sparkprop.bench.EngineBench "$@" 2>/dev/null
+    ;;
+  local)
+    "$SP_ROOT/scripts/setup.sh" --bench
+    sp_build
+    epochs="${1:-5}"
+    data="$(sp_fashion_dir)"
+    local_json="$(sp_java org.sparkprop.bench.LocalBench "$data" "$epochs" 2 1 2>/dev/null)"
+    echo "$local_json"
+    torch_json="$(OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 "$SP_ROOT/scripts/bench/torch_mlp.py" "$data" "$epochs" 2 1)"
+    echo "$torch_json"
+    /usr/bin/python3 - "$local_json" "$torch_json" <<'PY'
+import json, sys
+l, t = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+print(json.dumps({"bench": "local-vs-torch", "epochs": l["epochs"],
+                  "local_samples_per_s": l["samples_per_s"], "torch_samples_per_s": t["samples_per_s"],
+                  "ratio": round(l["samples_per_s"] / t["samples_per_s"], 3),
+                  "local_test_accuracy": l["test_accuracy"], "torch_test_accuracy": t["test_accuracy"]}))
+PY
+    ;;
+  mllib|longrun)
+    "$SP_ROOT/scripts/setup.sh" --data
+    sp_build
+    exec "$SP_ROOT/scripts/bench/$what.sh" "$@"
+    ;;
+  *)
+    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
+    exit 2
+    ;;
+esac

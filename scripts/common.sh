@@ -1,0 +1,51 @@
+# Sourced by Sparkprop's scripts: paths, environment and helpers. Not meant to run on its own.
+SP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"      # the hostname may resolve to loopback
+export SPARK_SCALA_VERSION=2.13                            # needed by local-cluster and Workers
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"   # we parallelise; OpenBLAS must not
+unset OPENBLAS_CORETYPE                                    # a wrong core type crashes or slows BLAS
+
+sp_log() { printf '[sparkprop] %s\n' "$*" >&2; }
+
+# The JVM flags Spark 4.1.0 gives the JVMs it launches; one source of truth: the pom.
+sp_jvm_flags() {
+  sed -n 's:.*<spark.jvm.flags>\(.*\)</spark.jvm.flags>.*:\1:p' "$SP_ROOT/pom.xml"
+}
+
+SP_JAR="$SP_ROOT/target/sparkprop.jar"
+SP_CP_FILE="$SP_ROOT/target/classpath.txt"
+
+# Builds the jar and the runtime classpath unless they are newer than every source file.
+sp_build() {
+  local stale=0
+  if [ ! -f "$SP_JAR" ] || [ ! -f "$SP_CP_FILE" ]; then
+    stale=1
+  elif [ -n "$(find "$SP_ROOT/src/main" "$SP_ROOT/pom.xml" -newer "$SP_JAR" -type f -print -quit)" ]; then
+    stale=1
+  fi
+  if [ "$stale" = 1 ]; then
+    command -v mvn >/dev/null || { sp_log "Maven (mvn) is required to build; install it (apt-get install maven)"; exit 1; }
+    sp_log "building (mvn package -DskipTests)..."
+    (cd "$SP_ROOT" && mvn -B -q package -DskipTests) >&2
+  fi
+}
+
+# java with Spark's flags and the full classpath (Spark included, for local mode).
+sp_java() {
+  # shellcheck disable=SC2046
+  java $(sp_jvm_flags) ${SP_JAVA_OPTS:-} -Dlog4j2.configurationFile="$SP_ROOT/conf/log4j2.properties" \
+    -cp "$SP_JAR:$(cat "$SP_CP_FILE")" "$@"
+}
+
+# Fashion-MNIST: $SPARKPROP_FASHION_MNIST, ../shared beside the checkout, Debian's package, or data/.
+sp_fashion_dir() {
+  local d
+  for d in "${SPARKPROP_FASHION_MNIST:-}" "$SP_ROOT/../shared/datasets/fashion-mnist" \
+           /usr/share/datasets/fashion-mnist "$SP_ROOT/data/fashion-mnist"; do
+    if [ -n "$d" ] && [ -f "$d/t10k-labels-idx1-ubyte.gz" ]; then
+      (cd "$d" && pwd)
+      return 0
+    fi
+  done
+  return 1
+}

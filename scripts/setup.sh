@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Installs what Sparkprop needs from the system, idempotently; safe to run again and again.
+#   scripts/setup.sh            OpenBLAS (Debian's libopenblas0-pthread)
+#   scripts/setup.sh --data     + Fashion-MNIST (Debian's dataset-fashion-mnist, else the public download)
+#   scripts/setup.sh --bench    + PyTorch for the benchmarks (Debian's python3-torch)
+# Without root or apt, it warns and goes on: Sparkprop then runs on netlib's Java BLAS, slower.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+want_data=0
+want_bench=0
+for a in "$@"; do
+  case "$a" in
+    --data) want_data=1 ;;
+    --bench) want_bench=1; want_data=1 ;;
+    *) sp_log "unknown option $a (use --data, --bench)"; exit 2 ;;
+  esac
+done
+
+packages=(libopenblas0-pthread)
+[ "$want_bench" = 1 ] && packages+=(python3-torch)
+if [ "$want_data" = 1 ] && ! sp_fashion_dir >/dev/null; then
+  packages+=(dataset-fashion-mnist)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+apt_install() {
+  local sudo=""
+  if [ "$(id -u)" != 0 ]; then
+    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo="sudo -n"; else return 1; fi
+  fi
+  command -v apt-get >/dev/null || return 1
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null 2>&1 && return 0
+  $sudo apt-get update -q >/dev/null 2>&1 || true
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null
+}
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  sp_log "installing ${missing[*]} ..."
+  if ! apt_install "${missing[@]}"; then
+    sp_log "WARNING: could not install ${missing[*]} (no root/sudo or no apt)."
+    sp_log "WARNING: without libopenblas0-pthread Sparkprop uses a Java BLAS, several times slower."
+  fi
+fi
+
+if [ "$want_data" = 1 ] && ! sp_fashion_dir >/dev/null; then
+  # Not a Debian machine, or the package is unavailable: the dataset's public download.
+  url="http://fashion-mnist.s3-website.eu-central-1.amazonaws.com"
+  dest="$SP_ROOT/data/fashion-mnist"
+  mkdir -p "$dest"
+  for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
+    [ -f "$dest/$f.gz" ] && continue
+    sp_log "downloading $f.gz ..."
+    if command -v curl >/dev/null; then curl -fsSL -o "$dest/$f.gz.part" "$url/$f.gz"
+    else wget -q -O "$dest/$f.gz.part" "$url/$f.gz"; fi
+    mv "$dest/$f.gz.part" "$dest/$f.gz"
+  done
+fi
+if [ "$want_data" = 1 ]; then
+  sp_fashion_dir >/dev/null || { sp_log "Fashion-MNIST is not available"; exit 1; }
+fi
+exit 0

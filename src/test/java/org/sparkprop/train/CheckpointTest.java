@@ -1,0 +1,134 @@
+package org.sparkprop.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkprop.data.Block;
+import org.sparkprop.data.ToySets;
+import org.sparkprop.optim.OptimizerState;
+
+class CheckpointTest {
+
+  @TempDir
+  Path dir;
+
+  static TrainConfig config(int epochs) {
+    return TrainConfig.builder().network("2-16tanh-2").init("xavier").learningRate(0.01)
+        .batchSize(32).epochs(epochs).validationFraction(0).build();
+  }
+
+  @Test
+  void resumingContinuesExactlyAsIfNeverStopped() throws IOException {
+    Block data = ToySets.twoMoons(400, 0.2, 3);
+    Block val = ToySets.twoMoons(100, 0.2, 4);
+    TrainingResult straight = new LocalTrainer(config(4)).fit(List.of(data), val, null);
+
+    Checkpoints ck = new Checkpoints(new LocalFileStore(dir), 2);
+    new LocalTrainer(config(2)).checkpoints(ck, 1).fit(List.of(data), val, null);   // "stopped"
+    assertEquals(2, ck.steps().size());
+    TrainingResult resumed = new LocalTrainer(config(4)).checkpoints(ck, 1).resume(List.of(data), val);
+
+    assertArrayEquals(straight.model().params(), resumed.model().params(),
+        "weights, Adam state, step and shuffling all continue bit for bit");
+    assertEquals(straight.history().size(), resumed.history().size());
+    assertEquals(straight.history().get(3).validationLoss(), resumed.history().get(3).validationLoss());
+    assertEquals(2, ck.steps().size(), "keepLast prunes older checkpoints");
+  }
+
+  @Test
+  void aDirectoryWithCheckpointsIsNotOverwrittenUnlessAsked() throws IOException {
+    Block data = ToySets.twoMoons(100, 0.2, 3);
+    Checkpoints ck = new Checkpoints(new LocalFileStore(dir), 3);
+    new LocalTrainer(config(1)).checkpoints(ck, 1).fit(List.of(data), null, null);
+    Exception e = assertThrows(Exception.class,
+        () -> new LocalTrainer(config(1)).checkpoints(ck, 1).fit(List.of(data), null, null));
+    assertTrue(e.getMessage().contains("already holds 1 checkpoint"), e.getMessage());
+    ck.prepareFresh(true);
+    assertTrue(ck.steps().isEmpty());
+  }
+
+  @Test
+  void resumingADifferentRunIsRefusedWithTheDifferences() throws IOException {
+    Block data = ToySets.twoMoons(100, 0.2, 3);
+    Checkpoints ck = new Checkpoints(new LocalFileStore(dir), 3);
+    new LocalTrainer(config(1)).checkpoints(ck, 1).fit(List.of(data), null, null);
+    TrainConfig other = config(2).toBuilder().learningRate(0.1).seed(9).build();
+    IOException e = assertThrows(IOException.class,
+        () -> new LocalTrainer(other).checkpoints(ck, 1).resume(List.of(data), null));
+    assertTrue(e.getMessage().contains("learningRate") && e.getMessage().contains("seed"), e.getMessage());
+    IOException d = assertThrows(IOException.class, () -> new LocalTrainer(config(2)).checkpoints(ck, 1)
+        .resume(List.of(ToySets.twoMoons(120, 0.2, 3)), null));
+    assertTrue(d.getMessage().contains("data:"), d.getMessage());
+  }
+
+  @Test
+  void corruptOrTruncatedFilesGetAClearErrorNeverASilentLoad() throws IOException {
+    LocalFileStore store = new LocalFileStore(dir);
+    ObjectNode h = ArrayFile.json().createObjectNode().put("kind", "test");
+    Map<String, float[]> arrays = new LinkedHashMap<>();
+    arrays.put("a", new float[] {1, 2, 3});
+    arrays.put("b", new float[] {Float.MIN_VALUE, -0f});
+    ArrayFile.writeAtomically(store, "x.bin", h, arrays);
+    ArrayFile.Content c = ArrayFile.read(store, "x.bin");
+    assertArrayEquals(new float[] {1, 2, 3}, c.arrays().get("a"));
+    assertArrayEquals(new float[] {Float.MIN_VALUE, -0f}, c.arrays().get("b"));
+    assertEquals("test", c.header().get("kind").asText());
+
+    byte[] bytes = Files.readAllBytes(dir.resolve("x.bin"));
+    for (int cut : new int[] {0, 10, bytes.length / 2, bytes.length - 1}) {
+      Files.write(dir.resolve("t.bin"), java.util.Arrays.copyOf(bytes, cut));
+      IOException e = assertThrows(IOException.class, () -> ArrayFile.read(store, "t.bin"));
+      assertTrue(e.getMessage().contains("t.bin"), e.getMessage());
+    }
+    byte[] flipped = bytes.clone();
+    flipped[bytes.length - 12] ^= 0x10;
+    Files.write(dir.resolve("f.bin"), flipped);
+    IOException e = assertThrows(IOException.class, () -> ArrayFile.read(store, "f.bin"));
+    assertTrue(e.getMessage().contains("corrupt or truncated"), e.getMessage());
+    Files.writeString(dir.resolve("j.bin"), "not a sparkprop file, but long enough to be read");
+    e = assertThrows(IOException.class, () -> ArrayFile.read(store, "j.bin"));
+    assertTrue(e.getMessage().contains("bad magic"), e.getMessage());
+    assertTrue(store.list().stream().noneMatch(n -> n.contains("tmp")), "no temporary files left");
+  }
+
+  @Test
+  void optimizerStateRoundTripsExactly() throws IOException {
+    Block data = ToySets.twoMoons(100, 0.2, 3);
+    Checkpoints ck = new Checkpoints(new LocalFileStore(dir), 1);
+    TrainConfig c = config(1);
+    new LocalTrainer(c).checkpoints(ck, 1).fit(List.of(data), null, null);
+    TrainingState st = ck.load(ck.latest(), c.buildNetwork(), c.buildOptimizer(), null, c.toMap(),
+        LocalTrainer.fingerprint(List.of(data)));
+    Checkpoints again = new Checkpoints(new LocalFileStore(dir.resolve("again")), 1);
+    again.save(st, c.buildNetwork(), c.toMap(), LocalTrainer.fingerprint(List.of(data)));
+    TrainingState back = again.load(again.latest(), c.buildNetwork(), c.buildOptimizer(), null,
+        c.toMap(), LocalTrainer.fingerprint(List.of(data)));
+    OptimizerState a = st.optimizer;
+    OptimizerState b = back.optimizer;
+    assertEquals(a.names(), b.names());
+    for (int k = 0; k < a.slotCount(); k++) {
+      assertArrayEquals(a.slot(k), b.slot(k));
+    }
+    assertArrayEquals(st.params, back.params);
+    assertEquals(st.step, back.step);
+    assertEquals(st.history, back.history);
+  }
+
+  @Test
+  void namesCannotEscapeTheStore() {
+    LocalFileStore store = new LocalFileStore(dir);
+    assertThrows(IllegalArgumentException.class, () -> store.create("../evil"));
+    assertThrows(IllegalArgumentException.class, () -> store.open("/etc/passwd"));
+  }
+}
