@@ -13,7 +13,7 @@ import java.util.Locale;
  * </pre>
  * A constant feature (max = min, std = 0) gets scale 1, so it maps to 0 rather than to NaN.
  */
-public record Scaler(Kind kind, float[] shift, float[] scale) {
+public record Scaler(Kind kind, float[] shift, float[] scale) implements java.io.Serializable {
 
   public enum Kind { NONE, MINMAX, STANDARD;
 
@@ -38,50 +38,84 @@ public record Scaler(Kind kind, float[] shift, float[] scale) {
 
   /** Fits the scaling on {@code train}. */
   public static Scaler fit(Kind kind, Block train) {
-    int f = train.features();
-    float[] shift = new float[f];
-    float[] scale = new float[f];
-    java.util.Arrays.fill(scale, 1f);
-    int n = train.rows();
-    float[] x = train.x();
-    if (kind == Kind.NONE || n == 0) {
-      return new Scaler(kind, shift, scale);
-    }
-    if (kind == Kind.MINMAX) {
-      float[] min = new float[f];
-      float[] max = new float[f];
-      java.util.Arrays.fill(min, Float.POSITIVE_INFINITY);
-      java.util.Arrays.fill(max, Float.NEGATIVE_INFINITY);
-      for (int r = 0; r < n; r++) {
+    return new Stats().add(train).toScaler(kind, train.features());
+  }
+
+  /**
+   * Mergeable per-feature statistics, so a scaler can be fitted on data spread over partitions:
+   * accumulate each partition's block, merge, then {@link #toScaler}. Merging order changes only the
+   * last bits of the double sums.
+   */
+  public static final class Stats implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    long rows;
+    double[] sum;
+    double[] sq;
+    float[] min;
+    float[] max;
+
+    public Stats add(Block b) {
+      int f = b.features();
+      if (sum == null) {
+        sum = new double[f];
+        sq = new double[f];
+        min = new float[f];
+        max = new float[f];
+        java.util.Arrays.fill(min, Float.POSITIVE_INFINITY);
+        java.util.Arrays.fill(max, Float.NEGATIVE_INFINITY);
+      }
+      float[] x = b.x();
+      for (int r = 0; r < b.rows(); r++) {
         for (int j = 0; j < f; j++) {
           float v = x[r * f + j];
+          sum[j] += v;
+          sq[j] += (double) v * v;
           min[j] = Math.min(min[j], v);
           max[j] = Math.max(max[j], v);
         }
       }
-      for (int j = 0; j < f; j++) {
-        shift[j] = min[j];
-        float range = max[j] - min[j];
-        scale[j] = range > 0 ? 1f / range : 1f;
+      rows += b.rows();
+      return this;
+    }
+
+    public Stats merge(Stats o) {
+      if (o.sum == null) {
+        return this;
       }
-    } else {
-      double[] sum = new double[f];
-      double[] sq = new double[f];
-      for (int r = 0; r < n; r++) {
-        for (int j = 0; j < f; j++) {
-          double v = x[r * f + j];
-          sum[j] += v;
-          sq[j] += v * v;
+      if (sum == null) {
+        return o;
+      }
+      for (int j = 0; j < sum.length; j++) {
+        sum[j] += o.sum[j];
+        sq[j] += o.sq[j];
+        min[j] = Math.min(min[j], o.min[j]);
+        max[j] = Math.max(max[j], o.max[j]);
+      }
+      rows += o.rows;
+      return this;
+    }
+
+    public Scaler toScaler(Kind kind, int features) {
+      float[] shift = new float[features];
+      float[] scale = new float[features];
+      java.util.Arrays.fill(scale, 1f);
+      if (kind == Kind.NONE || rows == 0) {
+        return new Scaler(kind, shift, scale);
+      }
+      for (int j = 0; j < features; j++) {
+        if (kind == Kind.MINMAX) {
+          shift[j] = min[j];
+          float range = max[j] - min[j];
+          scale[j] = range > 0 ? 1f / range : 1f;
+        } else {
+          double mean = sum[j] / rows;
+          double var = Math.max(0, sq[j] / rows - mean * mean);
+          shift[j] = (float) mean;
+          scale[j] = var > 1e-12 ? (float) (1 / Math.sqrt(var)) : 1f;
         }
       }
-      for (int j = 0; j < f; j++) {
-        double mean = sum[j] / n;
-        double var = Math.max(0, sq[j] / n - mean * mean);
-        shift[j] = (float) mean;
-        scale[j] = var > 1e-12 ? (float) (1 / Math.sqrt(var)) : 1f;
-      }
+      return new Scaler(kind, shift, scale);
     }
-    return new Scaler(kind, shift, scale);
   }
 
   /** Identity scaling for {@code features} features. */

@@ -94,6 +94,12 @@ public final class Checkpoints {
   /** Writes a checkpoint of {@code st} and prunes old ones. */
   public void save(TrainingState st, Network net, Map<String, Object> config,
                    Map<String, Object> dataFingerprint) throws IOException {
+    save(st, net, config, dataFingerprint, Map.of());
+  }
+
+  /** As above, with trainer-specific values (e.g. the local-SGD period chosen) kept in the header. */
+  public void save(TrainingState st, Network net, Map<String, Object> config,
+                   Map<String, Object> dataFingerprint, Map<String, Object> extras) throws IOException {
     ObjectNode h = ArrayFile.json().createObjectNode();
     h.put("kind", "checkpoint");
     h.put("step", st.step);
@@ -111,6 +117,7 @@ public final class Checkpoints {
     h.put("stopped", st.stopped);
     h.set("config", ArrayFile.json().valueToTree(config));
     h.set("data", ArrayFile.json().valueToTree(dataFingerprint));
+    h.set("extras", ArrayFile.json().valueToTree(extras));
     ArrayNode hist = h.putArray("history");
     for (EpochMetrics m : st.history) {
       hist.add(ArrayFile.json().valueToTree(m));
@@ -191,6 +198,7 @@ public final class Checkpoints {
       st.bestParams = c.array("best.params", where);
       st.bestNetState = c.array("best.netState", where);
     }
+    st.extras.putAll(ArrayFile.json().convertValue(h.path("extras"), Map.class));
     for (JsonNode m : h.path("history")) {
       st.history.add(ArrayFile.json().treeToValue(m, EpochMetrics.class));
     }

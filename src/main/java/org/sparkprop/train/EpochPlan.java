@@ -46,8 +46,12 @@ public final class EpochPlan {
     }
   }
 
-  /** The noise seed (dropout, augmentation) of global step t on shard/partition p. */
-  public static long noiseSeed(long seed, long step, int shard) {
-    return Rng.derive(seed, Rng.DROPOUT, step, shard);
+  /**
+   * The noise seed (dropout, augmentation) for the rows of global step t on partition p that start
+   * {@code offset} rows into the partition's chunk of that step. The local trainer and Spark tasks
+   * use the same seeds, so they draw the same dropout masks.
+   */
+  public static long noiseSeed(long seed, long step, int partition, int offset) {
+    return Rng.derive(seed, Rng.DROPOUT, step, partition, offset);
   }
 }

@@ -408,7 +408,7 @@ public final class LocalTrainer {
           int to = Math.min(hi, bounds[p + 1]);
           if (from < to) {
             int base = EpochPlan.chunkStart(shards.get(p).rows(), s, stepsPerEpoch) - bounds[p];
-            long noise = org.sparkprop.linalg.Rng.derive2(EpochPlan.noiseSeed(cfg.seed(), t, p), from, k);
+            long noise = EpochPlan.noiseSeed(cfg.seed(), t, p, from - bounds[p]);
             w.accumulate(shards.get(p), perms[p], base + from, base + to, params, stateCopies[k],
                 noise, augmentation);
           }

@@ -51,7 +51,8 @@ public record TrainConfig(
     String optimizer, Map<String, Double> optimizerParams, double learningRate, String schedule,
     String penalty, double clipNorm, int batchSize, int epochs, int threads,
     double validationFraction, int patience, double minDelta, boolean restoreBest,
-    String onDivergence, int microBatch, boolean shuffle, String scaling) {
+    String onDivergence, int microBatch, boolean shuffle, String scaling)
+    implements java.io.Serializable {
 
   public TrainConfig {
     optimizer = optimizer.trim().toLowerCase(Locale.ROOT);

@@ -31,6 +31,8 @@ public final class TrainingState {
   public float[] bestNetState;
   public boolean stopped;
   public final List<EpochMetrics> history = new ArrayList<>();
+  /** Trainer-specific values saved with checkpoints (e.g. the local-SGD period that was chosen). */
+  public final java.util.Map<String, Object> extras = new java.util.LinkedHashMap<>();
 
   public TrainingState(float[] params, float[] netState, OptimizerState optimizer) {
     this.params = params;

@@ -1,0 +1,96 @@
+package org.sparkprop.spark;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Path;
+import org.sparkprop.train.FileStore;
+
+/**
+ * A {@link FileStore} over any Hadoop file system (file:, hdfs:, s3a:...), for checkpoints and
+ * models written from the driver. Renames are atomic on HDFS and local disks; on object stores
+ * (S3) they are copies, so a crash mid-write may leave a temporary file, never a half-written
+ * checkpoint under the real name.
+ */
+public final class HadoopFileStore implements FileStore {
+
+  private final Path dir;
+  private final FileSystem fs;
+
+  public HadoopFileStore(String dir, Configuration conf) throws IOException {
+    this.dir = new Path(dir);
+    FileSystem f = this.dir.getFileSystem(conf);
+    // The checksummed local file system leaves .crc files beside ours; our files carry a CRC already.
+    this.fs = f instanceof LocalFileSystem local ? local.getRawFileSystem() : f;
+  }
+
+  private Path file(String name) {
+    return new Path(dir, FileStore.checkName(name));
+  }
+
+  @Override
+  public OutputStream create(String name) throws IOException {
+    fs.mkdirs(dir);
+    return fs.create(file(name), true);
+  }
+
+  @Override
+  public InputStream open(String name) throws IOException {
+    return fs.open(file(name));
+  }
+
+  @Override
+  public boolean exists(String name) throws IOException {
+    return fs.exists(file(name));
+  }
+
+  @Override
+  public long length(String name) throws IOException {
+    return fs.getFileStatus(file(name)).getLen();
+  }
+
+  @Override
+  public void rename(String from, String to) throws IOException {
+    Path target = file(to);
+    if (fs.exists(target)) {
+      fs.delete(target, false);
+    }
+    if (!fs.rename(file(from), target)) {
+      throw new IOException("could not rename " + file(from) + " to " + target);
+    }
+  }
+
+  @Override
+  public void delete(String name) throws IOException {
+    fs.delete(file(name), false);
+  }
+
+  @Override
+  public List<String> list() throws IOException {
+    List<String> names = new ArrayList<>();
+    if (!fs.exists(dir)) {
+      return names;
+    }
+    for (FileStatus s : fs.listStatus(dir)) {
+      names.add(s.getPath().getName());
+    }
+    names.sort(null);
+    return names;
+  }
+
+  @Override
+  public String describe(String name) {
+    return file(name).toString();
+  }
+
+  @Override
+  public String location() {
+    return fs.makeQualified(dir).toString();
+  }
+}

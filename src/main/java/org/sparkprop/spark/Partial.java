@@ -1,0 +1,66 @@
+package org.sparkprop.spark;
+
+import java.io.Serializable;
+import org.sparkprop.train.BatchSums;
+
+/**
+ * What tasks send back, summed over partitions by treeAggregate (or in partition order). Arrays are
+ * allocated lazily, so the zero value is small.
+ *
+ * <pre>
+ *   synchronous   vector = Σ_rows w·∂L/∂θ                 (the driver divides by Σw once)
+ *   local SGD     vector = Σ_p share_p · θ_p after H steps  (share_p = rows_p / rows of the round)
+ *                 inner  = Σ_p share_p · inner optimizer state_p
+ *   both          state  = Σ_p share_p · batch-norm state_p;  sums = Σ loss, Σ w, rows, correct
+ * </pre>
+ */
+final class Partial implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  float[] vector;
+  float[] state;
+  float[][] inner;
+  final BatchSums sums = new BatchSums();
+  /** Seconds the tasks spent computing (forward, backward, local updates): sum and count. */
+  double computeSeconds;
+  int tasks;
+  /** The first global step at which a task met a non-finite loss or gradient; 0 when none. */
+  long divergedAt;
+  String divergence;
+
+  Partial merge(Partial o) {
+    vector = add(vector, o.vector);
+    state = add(state, o.state);
+    if (o.inner != null) {
+      if (inner == null) {
+        inner = o.inner;
+      } else {
+        for (int k = 0; k < inner.length; k++) {
+          inner[k] = add(inner[k], o.inner[k]);
+        }
+      }
+    }
+    sums.add(o.sums);
+    computeSeconds += o.computeSeconds;
+    tasks += o.tasks;
+    if (o.divergedAt > 0 && (divergedAt == 0 || o.divergedAt < divergedAt)) {
+      divergedAt = o.divergedAt;
+      divergence = o.divergence;
+    }
+    return this;
+  }
+
+  private static float[] add(float[] a, float[] b) {
+    if (b == null) {
+      return a;
+    }
+    if (a == null) {
+      return b;
+    }
+    for (int i = 0; i < a.length; i++) {
+      a[i] += b[i];
+    }
+    return a;
+  }
+}

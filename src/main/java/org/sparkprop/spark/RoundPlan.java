@@ -1,0 +1,52 @@
+package org.sparkprop.spark;
+
+import java.io.Serializable;
+import org.sparkprop.train.TrainConfig;
+
+/**
+ * The small, serialisable description of one job that every task needs besides the snapshot: which
+ * global steps to run and everything that derives the rows and random streams of those steps.
+ *
+ * @param config the engine's training config (learning rate already scaled, if asked)
+ * @param firstStep the 1-based global step of the round's first update
+ * @param steps how many steps (1 in synchronous mode, H in local SGD); all in one epoch
+ * @param stepsPerEpoch S of {@link org.sparkprop.train.EpochPlan}
+ * @param partitionRows rows of every partition, so each task knows its share of the round
+ * @param lrScale the driver's learning-rate multiplier (halved by skipped divergent steps)
+ * @param totalSteps the run's length in steps, for schedules such as cosine
+ */
+record RoundPlan(TrainConfig config, long firstStep, int steps, int stepsPerEpoch,
+                 int[] partitionRows, double lrScale, long totalSteps) implements Serializable {
+
+  int epoch() {
+    return (int) ((firstStep - 1) / stepsPerEpoch);
+  }
+
+  /** Step index within its epoch (0-based) of global step t. */
+  int stepInEpoch(long t) {
+    return (int) ((t - 1) % stepsPerEpoch);
+  }
+
+  /** Rows partition p contributes to step index s of an epoch. */
+  int rowsOf(int p, int s) {
+    int n = partitionRows[p];
+    return org.sparkprop.train.EpochPlan.chunkStart(n, s + 1, stepsPerEpoch)
+        - org.sparkprop.train.EpochPlan.chunkStart(n, s, stepsPerEpoch);
+  }
+
+  /** Rows partition p contributes to the whole round, over all partitions' total. */
+  double share(int p) {
+    long mine = 0;
+    long all = 0;
+    for (int q = 0; q < partitionRows.length; q++) {
+      for (long t = firstStep; t < firstStep + steps; t++) {
+        int r = rowsOf(q, stepInEpoch(t));
+        all += r;
+        if (q == p) {
+          mine += r;
+        }
+      }
+    }
+    return all == 0 ? 0 : mine / (double) all;
+  }
+}

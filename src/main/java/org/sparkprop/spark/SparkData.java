@@ -1,0 +1,246 @@
+package org.sparkprop.spark;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.SparkException;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructType;
+import org.sparkprop.data.Block;
+import org.sparkprop.data.Blocks;
+
+/**
+ * Turns Spark data into what the trainer consumes: an RDD with exactly one packed, validated
+ * {@link Block} per partition. Packing happens once, on the executors, in the same pass that
+ * validates every row (null or non-finite features, varying vector sizes, null or non-finite
+ * labels and weights); any bad row fails the job with a message that names it, before any step.
+ */
+public final class SparkData {
+
+  private SparkData() {}
+
+  /**
+   * Packs {@code df}'s features (a Vector column), label (numeric, or a Vector for multi-output
+   * regression) and optional weight column into one block per partition.
+   *
+   * @param partitions repartition to this many partitions first; 0 keeps the DataFrame's
+   * @param expectedFeatures the width every vector must have; 0 = take the first row's
+   */
+  public static JavaRDD<Block> pack(Dataset<Row> df, String featuresCol, String labelCol,
+                                    String weightCol, int partitions, int expectedFeatures) {
+    StructType schema = df.schema();
+    checkColumn(schema, featuresCol, "features", true);
+    boolean vectorLabel = checkColumn(schema, labelCol, "label", false);
+    boolean weighted = weightCol != null && !weightCol.isEmpty();
+    if (weighted) {
+      checkColumn(schema, weightCol, "weight", false);
+    }
+    Dataset<Row> selected = weighted ? df.select(featuresCol, labelCol, weightCol)
+        : df.select(featuresCol, labelCol);
+    if (partitions > 0 && partitions != selected.rdd().getNumPartitions()) {
+      selected = selected.repartition(partitions);
+    }
+    return selected.javaRDD().mapPartitions(
+        rows -> List.of(packRows(rows, expectedFeatures, vectorLabel, weighted)).iterator(), true);
+  }
+
+  /** Returns whether the column is a vector; throws a clear error for a wrong or missing type. */
+  private static boolean checkColumn(StructType schema, String col, String role, boolean mustBeVector) {
+    if (!java.util.Arrays.asList(schema.fieldNames()).contains(col)) {
+      throw new IllegalArgumentException("no " + role + " column '" + col + "' in the data (columns: "
+          + String.join(", ", schema.fieldNames()) + ")");
+    }
+    DataType t = schema.apply(col).dataType();
+    boolean vector = t.equals(SQLDataTypes.VectorType());
+    if (mustBeVector && !vector) {
+      throw new IllegalArgumentException(role + " column '" + col + "' must be of type Vector "
+          + "(org.apache.spark.ml.linalg), but is " + t.simpleString()
+          + "; assemble it with VectorAssembler");
+    }
+    if (!mustBeVector && !vector && !(t instanceof NumericType) && !t.equals(DataTypes.BooleanType)) {
+      throw new IllegalArgumentException(role + " column '" + col + "' must be numeric but is "
+          + t.simpleString() + (role.equals("label") ? "; index string labels with StringIndexer" : ""));
+    }
+    return vector;
+  }
+
+  private static Block packRows(Iterator<Row> rows, int expectedFeatures, boolean vectorLabel,
+                                boolean weighted) {
+    int features = expectedFeatures;
+    int labelWidth = -1;
+    FloatList x = new FloatList();
+    FloatList y = new FloatList();
+    FloatList w = new FloatList();
+    long r = 0;
+    while (rows.hasNext()) {
+      Row row = rows.next();
+      if (row.isNullAt(0)) {
+        throw new IllegalArgumentException("row " + r + " of a partition has a null features vector; "
+            + "drop or impute such rows first");
+      }
+      Vector v = row.getAs(0);
+      if (features <= 0) {
+        features = v.size();
+      }
+      if (v.size() != features) {
+        throw new IllegalArgumentException("row " + r + " of a partition has " + v.size()
+            + " features, expected " + features + " (every vector must have the same size"
+            + (expectedFeatures > 0 ? ", the network's input width" : "") + ")");
+      }
+      int before = x.size;
+      x.ensure(before + features);
+      float[] xs = x.data;
+      for (int j = 0; j < features; j++) {
+        float f = (float) v.apply(j);
+        if (!Float.isFinite(f)) {
+          throw new IllegalArgumentException("row " + r + " of a partition has feature " + j + " = "
+              + v.apply(j) + "; features must be finite float32 numbers (no NaN or Infinity)");
+        }
+        xs[before + j] = f;
+      }
+      x.size = before + features;
+      if (row.isNullAt(1)) {
+        throw new IllegalArgumentException("row " + r + " of a partition has a null label");
+      }
+      if (vectorLabel) {
+        Vector lv = row.getAs(1);
+        if (labelWidth < 0) {
+          labelWidth = lv.size();
+        } else if (lv.size() != labelWidth) {
+          throw new IllegalArgumentException("label vectors have different sizes: " + lv.size()
+              + " and " + labelWidth);
+        }
+        for (int k = 0; k < lv.size(); k++) {
+          y.add(finite((float) lv.apply(k), "label", r));
+        }
+      } else {
+        labelWidth = 1;
+        Object o = row.get(1);
+        double label = o instanceof Boolean bool ? (bool ? 1 : 0) : ((Number) o).doubleValue();
+        y.add(finite((float) label, "label", r));
+      }
+      if (weighted) {
+        if (row.isNullAt(2)) {
+          throw new IllegalArgumentException("row " + r + " of a partition has a null weight");
+        }
+        float wt = finite(((Number) row.get(2)).floatValue(), "weight", r);
+        if (wt < 0) {
+          throw new IllegalArgumentException("row " + r + " has weight " + wt
+              + "; weights must be >= 0");
+        }
+        w.add(wt);
+      }
+      r++;
+    }
+    if (r == 0) {
+      return Block.empty(Math.max(1, features), Math.max(1, labelWidth), weighted);
+    }
+    return new Block((int) r, features, labelWidth, x.trimmed(), y.trimmed(),
+        weighted ? w.trimmed() : null, "partition");
+  }
+
+  private static float finite(float v, String what, long row) {
+    if (!Float.isFinite(v)) {
+      throw new IllegalArgumentException("row " + row + " of a partition has " + what + " " + v
+          + "; " + what + "s must be finite numbers");
+    }
+    return v;
+  }
+
+  /**
+   * Splits driver-side data into {@code partitions} blocks and distributes them through one
+   * broadcast. Not {@code sc.parallelize(blocks)}: that RDD's partitions carry the data itself, and
+   * Spark serialises a task's partition into every task of every job, cached or not, so each
+   * training step would ship the whole dataset again (measured: ~300 ms per job for Fashion-MNIST).
+   * Here partitions are just indices; the data travels once, and a lost partition is rebuilt from
+   * the broadcast.
+   */
+  public static JavaRDD<Block> distribute(JavaSparkContext sc, Block data, int partitions) {
+    org.apache.spark.broadcast.Broadcast<List<Block>> shards =
+        sc.broadcast(new ArrayList<>(Blocks.shards(data, partitions)));
+    List<Integer> ids = new ArrayList<>();
+    for (int i = 0; i < partitions; i++) {
+      ids.add(i);
+    }
+    return sc.parallelize(ids, partitions).map(i -> shards.value().get(i));
+  }
+
+  /**
+   * Runs a Spark action and, if it failed because of bad data, rethrows the cause's own message
+   * (Spark wraps it in "Job aborted due to stage failure ...").
+   */
+  public static RuntimeException unwrap(Exception e) {
+    Throwable t = e;
+    while (t != null) {
+      if (t instanceof IllegalArgumentException iae) {
+        return new IllegalArgumentException(iae.getMessage(), e);
+      }
+      t = t.getCause();
+    }
+    if (e instanceof SparkException se) {
+      String msg = se.getMessage();
+      int i = msg == null ? -1 : msg.indexOf("IllegalArgumentException: ");
+      if (i >= 0) {
+        String m = msg.substring(i + "IllegalArgumentException: ".length());
+        int end = m.indexOf('\n');
+        return new IllegalArgumentException(end > 0 ? m.substring(0, end) : m, e);
+      }
+    }
+    return e instanceof RuntimeException re ? re : new RuntimeException(e);
+  }
+
+  /** A growable float array, so packing allocates O(log n) times, not per row. */
+  private static final class FloatList {
+    float[] data = new float[1024];
+    int size;
+
+    void ensure(int capacity) {
+      if (capacity > data.length) {
+        data = java.util.Arrays.copyOf(data, Math.max(capacity, data.length * 2));
+      }
+    }
+
+    void add(float v) {
+      ensure(size + 1);
+      data[size++] = v;
+    }
+
+    float[] trimmed() {
+      return java.util.Arrays.copyOf(data, size);
+    }
+  }
+
+  /** Lists the blocks' row counts, one per partition, in partition order (materialises the RDD). */
+  static int[] partitionRows(JavaRDD<Block> blocks) {
+    List<Integer> counts = blocks.mapPartitions(it -> {
+      int n = 0;
+      while (it.hasNext()) {
+        n += it.next().rows();
+      }
+      return List.of(n).iterator();
+    }).collect();
+    int[] out = new int[counts.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = counts.get(i);
+    }
+    return out;
+  }
+
+  static List<Block> nonEmpty(List<Block> blocks) {
+    List<Block> out = new ArrayList<>();
+    for (Block b : blocks) {
+      if (b.rows() > 0) {
+        out.add(b);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,157 @@
+package org.sparkprop.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkprop.data.Block;
+import org.sparkprop.data.Blocks;
+import org.sparkprop.data.ToySets;
+import org.sparkprop.testing.SparkTestSession;
+import org.sparkprop.train.DivergenceException;
+import org.sparkprop.train.LocalTrainer;
+import org.sparkprop.train.TrainConfig;
+import org.sparkprop.train.TrainingResult;
+
+class DistributedTrainerTest {
+
+  static JavaSparkContext sc;
+
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  static void spark() {
+    sc = SparkTestSession.jsc();
+  }
+
+  static TrainConfig.Builder mlp() {
+    return TrainConfig.builder().network("2-16tanh-16tanh-2").init("xavier").learningRate(0.01)
+        .batchSize(32).epochs(3);
+  }
+
+  static SparkTrainConfig sync() {
+    return SparkTrainConfig.defaults().withMode(SyncMode.SYNC);
+  }
+
+  static JavaRDD<Block> rdd(List<Block> shards) {
+    return sc.parallelize(shards, shards.size());
+  }
+
+  static void assertClose(float[] expected, float[] actual, double tol) {
+    assertEquals(expected.length, actual.length);
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(expected[i], actual[i], tol * (1 + Math.abs(expected[i])), "param " + i);
+    }
+  }
+
+  @Test
+  void synchronousModeMatchesTheLocalTrainerOnTheSameShards() {
+    List<Block> shards = Blocks.shards(ToySets.twoMoons(600, 0.2, 1), 2);
+    TrainConfig c = mlp().network("2-16relu+dropout(0.2)-16tanh-2").build();
+    TrainingResult local = new LocalTrainer(c).fit(shards, null, null);
+    TrainingResult spark = new DistributedTrainer(sc, c, sync()).fit(rdd(shards), null, false);
+    assertEquals(local.steps(), spark.steps());
+    assertClose(local.model().params(), spark.model().params(), 1e-4);
+    assertEquals(local.history().get(2).trainLoss(), spark.history().get(2).trainLoss(), 1e-4);
+  }
+
+  @Test
+  void localSgdWithOneStepIsSynchronousSgd() {
+    List<Block> shards = Blocks.shards(ToySets.twoMoons(400, 0.2, 2), 2);
+    TrainConfig c = mlp().optimizer("sgd").learningRate(0.1).build();
+    TrainingResult syncRun = new DistributedTrainer(sc, c, sync()).fit(rdd(shards), null, false);
+    TrainingResult h1 = new DistributedTrainer(sc, c,
+        SparkTrainConfig.defaults().withLocalSteps(1)).fit(rdd(shards), null, false);
+    assertClose(syncRun.model().params(), h1.model().params(), 1e-4);
+  }
+
+  @Test
+  void sameSeedDataAndPartitioningGiveTheSameWeights() {
+    List<Block> shards = Blocks.shards(ToySets.twoMoons(400, 0.2, 3), 2);
+    TrainConfig c = mlp().build();
+    SparkTrainConfig local = SparkTrainConfig.defaults().withLocalSteps(5);
+    float[] a = new DistributedTrainer(sc, c, local).fit(rdd(shards), null, false).model().params();
+    float[] b = new DistributedTrainer(sc, c, local).fit(rdd(shards), null, false).model().params();
+    assertArrayEquals(a, b);
+    float[] s1 = new DistributedTrainer(sc, c, sync()).fit(rdd(shards), null, false).model().params();
+    float[] s2 = new DistributedTrainer(sc, c, sync()).fit(rdd(shards), null, false).model().params();
+    assertArrayEquals(s1, s2);
+  }
+
+  @Test
+  void localSgdLearnsAndChoosesItsPeriodFromTheMeasuredOverhead() {
+    Block data = ToySets.twoMoons(2000, 0.1, 4);
+    TrainConfig c = mlp().epochs(8).build();
+    DistributedTrainer t = new DistributedTrainer(sc, c, SparkTrainConfig.defaults());
+    TrainingResult r = t.fit(SparkData.distribute(sc, data, 2), null, false);
+    assertTrue(r.model().evaluate(data).accuracy() > 0.97, "accuracy " + r.model().evaluate(data).accuracy());
+    assertTrue(t.stats().localSteps >= 1 && t.stats().localSteps <= 2000 / 32 + 1,
+        "H = " + t.stats().localSteps);
+    assertTrue(t.stats().jobOverheadMs > 0);
+    assertTrue(t.stats().outsideComputeFraction() >= 0 && t.stats().outsideComputeFraction() <= 1);
+  }
+
+  @Test
+  void emptyAndHeavilySkewedPartitionsTrainCorrectly() {
+    Block data = ToySets.twoMoons(500, 0.2, 5);
+    int[] idx = Blocks.identity(500);
+    List<Block> skewed = new ArrayList<>();
+    skewed.add(Block.empty(2, 1, false));
+    skewed.add(Blocks.select(data, idx, 0, 7, "tiny"));
+    skewed.add(Block.empty(2, 1, false));
+    skewed.add(Blocks.select(data, idx, 7, 500, "big"));
+    TrainConfig c = mlp().build();
+    TrainingResult local = new LocalTrainer(c).fit(skewed, null, null);
+    TrainingResult spark = new DistributedTrainer(sc, c, sync().withOrderedAggregation(true))
+        .fit(rdd(skewed), null, false);
+    assertClose(local.model().params(), spark.model().params(), 1e-4);
+    TrainingResult avg = new DistributedTrainer(sc, c, SparkTrainConfig.defaults().withLocalSteps(4))
+        .fit(rdd(skewed), null, false);
+    assertTrue(avg.model().evaluate(data).accuracy() > 0.85);
+  }
+
+  @Test
+  void resumingFromACheckpointEndsWithTheSameWeights() {
+    List<Block> shards = Blocks.shards(ToySets.twoMoons(640, 0.2, 6), 2);
+    for (SparkTrainConfig mode : List.of(sync(), SparkTrainConfig.defaults().withLocalSteps(3))) {
+      TrainConfig c4 = mlp().epochs(4).build();
+      float[] straight = new DistributedTrainer(sc, c4, mode).fit(rdd(shards), null, false)
+          .model().params();
+      String ck = dir.resolve("ck-" + mode.mode()).toUri().toString();
+      SparkTrainConfig withCk = mode.withCheckpoints(ck, 4, false);
+      new DistributedTrainer(sc, mlp().epochs(2).build(), withCk).fit(rdd(shards), null, false);
+      TrainingResult resumed = new DistributedTrainer(sc, c4, withCk).fit(rdd(shards), null, true);
+      assertArrayEquals(straight, resumed.model().params(), "mode " + mode.mode());
+      assertEquals(4, resumed.history().size());
+    }
+  }
+
+  @Test
+  void divergenceStopsWithTheStepAndKeepsTheLastGoodCheckpoint() throws Exception {
+    Block reg = ToySets.linear(400, 2, 0.1, 1).block();
+    TrainConfig blowUp = TrainConfig.builder().network("2-1").loss("squared").optimizer("sgd")
+        .learningRate(50).batchSize(20).epochs(20).build();
+    String ck = dir.resolve("div").toUri().toString();
+    DivergenceException e = assertThrows(DivergenceException.class,
+        () -> new DistributedTrainer(sc, blowUp, sync().withCheckpoints(ck, 1, false))
+            .fit(SparkData.distribute(sc, reg, 2), null, false));
+    assertTrue(e.getMessage().contains("step " + e.step()));
+    org.sparkprop.train.Checkpoints cks = new org.sparkprop.train.Checkpoints(
+        new HadoopFileStore(ck, sc.hadoopConfiguration()), 2);
+    long last = cks.steps().get(cks.steps().size() - 1);
+    assertTrue(last < e.step(), "last checkpoint " + last + " precedes the divergent step " + e.step());
+    TrainingResult skipped = new DistributedTrainer(sc, blowUp.toBuilder().onDivergence("skip").build(),
+        sync()).fit(SparkData.distribute(sc, reg, 2), null, false);
+    assertTrue(skipped.skippedSteps() > 0);
+  }
+}
