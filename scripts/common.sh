@@ -49,3 +49,17 @@ sp_fashion_dir() {
   done
   return 1
 }
+
+# A SPARK_HOME made of the Maven jars: a Worker builds executor command lines from SPARK_HOME/jars,
+# so links to the runtime classpath's jars serve as a Spark distribution (no download needed).
+sp_spark_home() {
+  local home="$SP_ROOT/target/spark-home"
+  if [ ! -d "$home/jars" ] || [ "$SP_CP_FILE" -nt "$home/jars" ]; then
+    rm -rf "$home/jars"
+    mkdir -p "$home/jars"
+    tr ':' '\n' < "$SP_CP_FILE" | while read -r jar; do
+      [ -n "$jar" ] && ln -sf "$jar" "$home/jars/"
+    done
+  fi
+  export SPARK_HOME="$home"
+}

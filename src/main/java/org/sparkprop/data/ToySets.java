@@ -81,12 +81,21 @@ public final class ToySets {
   public record Regression(Block block, float[] beta, float bias) {}
 
   public static Regression linear(int n, int dims, double noise, long seed) {
-    Rng rng = new Rng(Rng.derive(seed, 0x0E));
+    return linear(n, dims, noise, seed, seed);
+  }
+
+  /**
+   * As above, with the truth (β, b) drawn from {@code truthSeed} and the rows from {@code dataSeed},
+   * so a training and a test set can share one truth.
+   */
+  public static Regression linear(int n, int dims, double noise, long truthSeed, long dataSeed) {
+    Rng truth = new Rng(Rng.derive(truthSeed, 0x0E));
     float[] beta = new float[dims];
     for (int d = 0; d < dims; d++) {
-      beta[d] = (float) rng.nextGaussian();
+      beta[d] = (float) truth.nextGaussian();
     }
-    float bias = (float) rng.nextGaussian();
+    float bias = (float) truth.nextGaussian();
+    Rng rng = new Rng(Rng.derive(dataSeed, 0x0F));
     float[] x = new float[n * dims];
     float[] y = new float[n];
     for (int i = 0; i < n; i++) {

@@ -297,8 +297,8 @@ public final class DistributedTrainer {
           int steps = dist.mode() == SyncMode.SYNC ? 1 : (int) Math.min(want, epochEnd - st.step);
           runJob(st, steps);
           jobsInEpoch++;
-          if (h == 0) {
-            h = chooseLocalSteps(st);
+          if (adaptive) {
+            h = chooseLocalSteps(h);
             stats.localSteps = h;
           }
           for (TrainingListener l : listeners) {
@@ -345,7 +345,7 @@ public final class DistributedTrainer {
       return result;
     }
 
-    /** H for local SGD: given, from a checkpoint, or 0 = choose after the first round. */
+    /** H for local SGD: given, from a checkpoint, or 0 = adapt to the measured costs. */
     int resolveLocalSteps(TrainingState st) {
       if (dist.mode() == SyncMode.SYNC) {
         return 1;
@@ -357,44 +357,35 @@ public final class DistributedTrainer {
       if (dist.localSteps() > 0) {
         return Math.min(dist.localSteps(), stepsPerEpoch);
       }
-      stats.jobOverheadMs = measureOverheadMs(st);
+      adaptive = true;
       return 0;
     }
 
+    /** True when H adapts, round after round, to the measured job overhead and step cost. */
+    boolean adaptive;
+    double lastTaskComputeSeconds;
+    double lastJobSeconds;
+    int lastRoundSteps;
+
     /**
-     * The first round ran {@link #CALIBRATION_STEPS} steps; from its per-step compute time and the
-     * measured job overhead, H such that overhead ≤ target × job time.
+     * After each round, the H that keeps Spark's fixed cost (the round's wall time minus the tasks'
+     * compute) at most {@code overheadTarget} of a job: overhead ≤ f·(overhead + H·step) gives
+     * H ≥ overhead·(1 − f) / (f·step). Costs fall as the JIT warms up, so H is re-derived every
+     * round from the latest one (capped at an epoch's steps).
      */
-    int chooseLocalSteps(TrainingState st) {
-      double stepSeconds = lastTaskComputeSeconds / lastRoundSteps;
-      double overhead = stats.jobOverheadMs / 1000;
+    int chooseLocalSteps(int current) {
+      double stepSeconds = lastTaskComputeSeconds / Math.max(1, lastRoundSteps);
+      double overhead = Math.max(0, lastJobSeconds - lastTaskComputeSeconds);
       double f = dist.overheadTarget();
       int h = (int) Math.ceil(overhead * (1 - f) / (f * Math.max(stepSeconds, 1e-6)));
       h = Math.max(1, Math.min(h, stepsPerEpoch));
-      LOG.info("local SGD: job overhead {} ms, {} ms per local step -> H = {} steps per round "
-          + "(overhead <= {}%)", String.format("%.1f", stats.jobOverheadMs),
-          String.format("%.2f", stepSeconds * 1000), h, Math.round(f * 100));
-      return h;
-    }
-
-    double lastTaskComputeSeconds;
-    int lastRoundSteps;
-
-    /** Median wall time of three jobs that do everything a round does except compute. */
-    double measureOverheadMs(TrainingState st) {
-      double[] ms = new double[3];
-      for (int i = 0; i < ms.length; i++) {
-        long t0 = System.nanoTime();
-        Broadcast<Snapshot> bc = sc.broadcast(snapshot(st));
-        try {
-          aggregate(data.mapPartitionsWithIndex(new Tasks.Empty(bc), true));
-        } finally {
-          bc.destroy();
-        }
-        ms[i] = (System.nanoTime() - t0) / 1e6;
+      stats.jobOverheadMs = overhead * 1000;
+      if (current == 0 || h > 2 * current || 2 * h < current) {
+        LOG.info("local SGD: job overhead {} ms, {} ms per local step -> H = {} steps per round "
+            + "(overhead <= {}%)", String.format("%.1f", overhead * 1000),
+            String.format("%.2f", stepSeconds * 1000), h, Math.round(f * 100));
       }
-      Arrays.sort(ms);
-      return ms[1];
+      return h;
     }
 
     Snapshot snapshot(TrainingState st) {
@@ -440,6 +431,7 @@ public final class DistributedTrainer {
       double meanCompute = total.tasks == 0 ? 0 : total.computeSeconds / Math.max(1, sizes.length);
       stats.taskComputeSeconds += meanCompute;
       lastTaskComputeSeconds = meanCompute;
+      lastJobSeconds = (t2 - t0) / 1e9;
       lastRoundSteps = h;
     }
 

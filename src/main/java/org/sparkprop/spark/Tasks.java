@@ -176,24 +176,6 @@ final class Tasks {
     }
   }
 
-  /** A job with no compute: the Spark overhead of one round, for choosing H. */
-  static final class Empty implements Function2<Integer, Iterator<Block>, Iterator<Partial>> {
-    private static final long serialVersionUID = 1L;
-    private final Broadcast<Snapshot> snapshot;
-
-    Empty(Broadcast<Snapshot> snapshot) {
-      this.snapshot = snapshot;
-    }
-
-    @Override
-    public Iterator<Partial> call(Integer partition, Iterator<Block> it) {
-      Partial out = new Partial();
-      out.tasks = 1;
-      out.vector = new float[snapshot.value().params.length];   // same traffic as a real round
-      return one(out);
-    }
-  }
-
   static float[] scaled(float[] a, double factor) {
     float[] r = new float[a.length];
     float f = (float) factor;

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs Sparkprop's main job through spark-submit: a real Spark distribution's when there is one
+# ($SPARK_HOME/bin/spark-submit, or spark-submit on PATH), else org.apache.spark.deploy.SparkSubmit
+# from the Maven jars. Spark options come first, then `--`, then Sparkprop's own arguments:
+#   scripts/submit.sh --master spark://127.0.0.1:7077 -- train --config conf/fashion-mnist-mlp.conf
+#   scripts/submit.sh --master local[2] -- evaluate --model runs/x/model --data fashion-mnist:test
+# The job jar is target/sparkprop-spark.jar (Sparkprop and its libraries, without Spark).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+sp_build
+spark_args=()
+while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do spark_args+=("$1"); shift; done
+[ "$#" -gt 0 ] && shift
+app_jar="$SP_ROOT/target/sparkprop-spark.jar"
+log_opt="-Dlog4j2.configurationFile=$SP_ROOT/conf/log4j2.properties"
+if [ -n "${SPARK_HOME:-}" ] && [ -x "$SPARK_HOME/bin/spark-submit" ]; then
+  submit=("$SPARK_HOME/bin/spark-submit")
+elif command -v spark-submit >/dev/null 2>&1; then
+  submit=(spark-submit)
+else
+  sp_spark_home
+  # shellcheck disable=SC2046
+  submit=(java $(sp_jvm_flags) "$log_opt" -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.SparkSubmit)
+fi
+exec "${submit[@]}" --conf spark.driver.host="$SPARK_LOCAL_IP" --conf spark.driver.bindAddress="$SPARK_LOCAL_IP" \
+  --conf "spark.driver.extraJavaOptions=$log_opt" \
+  --class org.sparkprop.cli.Main "${spark_args[@]}" "$app_jar" "$@"

@@ -1,0 +1,176 @@
+package org.sparkprop.cli;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.sparkprop.data.BadRows;
+import org.sparkprop.data.Block;
+import org.sparkprop.data.CsvReader;
+import org.sparkprop.data.IdxReader;
+import org.sparkprop.data.LibsvmReader;
+import org.sparkprop.data.ToySets;
+import org.sparkprop.spark.SparkData;
+
+/**
+ * Resolves data sources of the form {@code kind:location} (see sparkprop-defaults.conf) into packed
+ * blocks: on the driver for local files and generated data, through Spark's own readers for
+ * Parquet and for paths on distributed file systems.
+ */
+final class DataSources {
+
+  /** Loaded data: driver-side block or distributed blocks, plus what is known about it. */
+  record Loaded(String source, Block block, JavaRDD<Block> rdd, List<String> classNames,
+                long droppedRows) {
+
+    JavaRDD<Block> distributed(JavaSparkContext sc, int partitions) {
+      return rdd != null ? rdd : SparkData.distribute(sc, block, partitions);
+    }
+
+    Block local() {
+      if (block == null) {
+        throw new IllegalArgumentException(source + " is read through Spark; use the spark trainer");
+      }
+      return block;
+    }
+  }
+
+  private final RunConfig cfg;
+
+  DataSources(RunConfig cfg) {
+    this.cfg = cfg;
+  }
+
+  /** Fashion-MNIST's directory, or a clear error saying how to get it. */
+  static Path fashionMnistDir() {
+    String env = System.getenv("SPARKPROP_FASHION_MNIST");
+    for (String d : new String[] {env, "/usr/share/datasets/fashion-mnist", "data/fashion-mnist"}) {
+      if (d != null && Files.isRegularFile(Path.of(d, "t10k-labels-idx1-ubyte.gz"))) {
+        return Path.of(d);
+      }
+    }
+    throw new IllegalArgumentException("Fashion-MNIST not found: run scripts/setup.sh --data (Debian's "
+        + "dataset-fashion-mnist, or the public download into data/), or set SPARKPROP_FASHION_MNIST");
+  }
+
+  Loaded load(String spec, SparkSession spark, int partitions) throws IOException {
+    int colon = spec.indexOf(':');
+    if (colon <= 0) {
+      throw new IllegalArgumentException("data source '" + spec + "' is not kind:location "
+          + "(fashion-mnist:, idx:, libsvm:, csv:, parquet:, toy:)");
+    }
+    String kind = spec.substring(0, colon).toLowerCase(Locale.ROOT);
+    String where = spec.substring(colon + 1);
+    BadRows bad = BadRows.parse(cfg.string("data.badRows"));
+    switch (kind) {
+      case "fashion-mnist" -> {
+        boolean train = split(where, spec);
+        return from(spec, IdxReader.readSplit(fashionMnistDir(), train));
+      }
+      case "idx" -> {
+        int hash = where.lastIndexOf('#');
+        if (hash < 0) {
+          throw new IllegalArgumentException("idx source '" + spec + "' needs #train or #test");
+        }
+        return from(spec, IdxReader.readSplit(Path.of(where.substring(0, hash)),
+            split(where.substring(hash + 1), spec)));
+      }
+      case "libsvm" -> {
+        if (isDistributed(where)) {
+          Dataset<Row> df = spark.read().format("libsvm")
+              .option("numFeatures", cfg.integer("data.libsvm.numFeatures")).load(where);
+          return fromFrame(spec, df, "features", "label", partitions);
+        }
+        return from(spec, LibsvmReader.read(Path.of(where), cfg.integer("data.libsvm.numFeatures"), bad));
+      }
+      case "csv" -> {
+        if (isDistributed(where)) {
+          throw new IllegalArgumentException("csv from " + where + ": convert it to Parquet with a "
+              + "features vector column, or copy it locally (Sparkprop's CSV reader is driver-side)");
+        }
+        CsvReader.Options o = new CsvReader.Options(cfg.string("data.csv.label"),
+            cfg.bool("data.csv.header"), cfg.string("data.csv.delimiter").charAt(0),
+            !cfg.string("model.loss").equals("squared"));
+        return from(spec, CsvReader.read(Path.of(where), o, bad));
+      }
+      case "parquet" -> {
+        Dataset<Row> df = spark.read().parquet(where);
+        return fromFrame(spec, df, cfg.string("data.parquet.features"), cfg.string("data.parquet.label"),
+            partitions);
+      }
+      case "toy" -> {
+        return new Loaded(spec, toy(where), null, null, 0);
+      }
+      default -> throw new IllegalArgumentException("unknown data source kind '" + kind
+          + "'; expected fashion-mnist, idx, libsvm, csv, parquet or toy");
+    }
+  }
+
+  private static boolean split(String s, String spec) {
+    return switch (s) {
+      case "train" -> true;
+      case "test" -> false;
+      default -> throw new IllegalArgumentException("'" + spec + "': expected train or test");
+    };
+  }
+
+  private static boolean isDistributed(String where) {
+    try {
+      String scheme = new URI(where).getScheme();
+      return scheme != null && !scheme.equals("file");
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
+  }
+
+  private static Loaded from(String spec, org.sparkprop.data.Dataset d) {
+    if (d.droppedRows() > 0) {
+      System.err.printf("[sparkprop] %s: dropped %d malformed row(s)%n", spec, d.droppedRows());
+    }
+    return new Loaded(spec, d.block(), null, d.classNames(), d.droppedRows());
+  }
+
+  private Loaded fromFrame(String spec, Dataset<Row> df, String features, String label, int partitions) {
+    return new Loaded(spec, null, SparkData.pack(df, features, label, null, partitions, 0), null, 0);
+  }
+
+  /** toy:NAME?key=value&... with n, noise, seed, k (blobs), dims (blobs, linear), factor (circles). */
+  static Block toy(String where) {
+    String name = where;
+    Map<String, String> q = new HashMap<>();
+    int qm = where.indexOf('?');
+    if (qm >= 0) {
+      name = where.substring(0, qm);
+      for (String kv : where.substring(qm + 1).split("&")) {
+        String[] p = kv.split("=", 2);
+        if (p.length != 2) {
+          throw new IllegalArgumentException("toy parameter '" + kv + "' is not key=value");
+        }
+        q.put(p[0], p[1]);
+      }
+    }
+    int n = Integer.parseInt(q.getOrDefault("n", "2000"));
+    double noise = Double.parseDouble(q.getOrDefault("noise", "0.1"));
+    long seed = Long.parseLong(q.getOrDefault("seed", "1"));
+    return switch (name) {
+      case "two_moons" -> ToySets.twoMoons(n, noise, seed);
+      case "xor" -> ToySets.xor(n, noise, seed);
+      case "circles" -> ToySets.circles(n, Double.parseDouble(q.getOrDefault("factor", "0.5")), noise, seed);
+      case "blobs" -> ToySets.blobs(n, Integer.parseInt(q.getOrDefault("k", "3")),
+          Integer.parseInt(q.getOrDefault("dims", "2")), Double.parseDouble(q.getOrDefault("std", "1")), seed);
+      case "linear" -> ToySets.linear(n, Integer.parseInt(q.getOrDefault("dims", "10")), noise,
+          Long.parseLong(q.getOrDefault("truth", "7")), seed).block();
+      default -> throw new IllegalArgumentException("unknown toy set '" + name
+          + "'; expected two_moons, xor, circles, blobs or linear");
+    };
+  }
+}

@@ -1,0 +1,51 @@
+package org.sparkprop.cli;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.sparkprop.train.ArrayFile;
+import org.sparkprop.train.BatchSums;
+import org.sparkprop.train.Evaluator;
+import org.sparkprop.train.LocalFileStore;
+import org.sparkprop.train.Model;
+import org.sparkprop.train.ModelIO;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sparkprop evaluate}: loss and accuracy (or RMSE) of a saved model on a data source. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+    description = "Evaluate a saved model on data (driver-side sources).")
+final class EvaluateCommand implements Callable<Integer> {
+
+  @Option(names = {"-m", "--model"}, required = true, description = "model directory")
+  Path model;
+
+  @Option(names = {"-d", "--data"}, required = true, description = "data source, e.g. fashion-mnist:test")
+  String data;
+
+  @Option(names = {"-c", "--config"}, description = "config for reader settings (csv.label, ...)")
+  File config;
+
+  @Option(names = {"-s", "--set"}, description = "override a setting")
+  List<String> overrides = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    Model m = ModelIO.load(new LocalFileStore(model));
+    RunConfig rc = RunConfig.load(config, overrides);
+    DataSources.Loaded d = new DataSources(rc).load(data, null, 1);
+    BatchSums s = m.evaluate(d.local());
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("model", model.toString());
+    out.put("data", data);
+    out.put("rows", s.rows);
+    out.put("loss", TrainCommand.round(s.meanLoss()));
+    out.put(Evaluator.metricName(m.network()), TrainCommand.round(Evaluator.metric(m.network(), s)));
+    System.out.println(ArrayFile.json().writeValueAsString(out));
+    return 0;
+  }
+}

@@ -1,0 +1,147 @@
+package org.sparkprop.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import java.io.File;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.sparkprop.spark.SparkTrainConfig;
+import org.sparkprop.spark.SyncMode;
+import org.sparkprop.train.TrainConfig;
+
+/**
+ * A run's configuration: the defaults ({@code sparkprop-defaults.conf}), a HOCON file, and
+ * {@code key=value} overrides, in increasing priority; then typed and validated. An unknown key is
+ * an error (a typo must not silently fall back to a default).
+ */
+public final class RunConfig {
+
+  private final Config config;
+
+  private RunConfig(Config config) {
+    this.config = config;
+  }
+
+  /**
+   * @param file a HOCON file, or null for the defaults alone
+   * @param overrides {@code key=value}, keys relative to {@code sparkprop} (e.g. training.epochs=3)
+   */
+  public static RunConfig load(File file, List<String> overrides) {
+    Config defaults = ConfigFactory.parseResources(RunConfig.class.getClassLoader(),
+        "sparkprop-defaults.conf");
+    Config c = defaults;
+    if (file != null) {
+      if (!file.isFile()) {
+        throw new IllegalArgumentException("config file " + file + " does not exist");
+      }
+      c = ConfigFactory.parseFile(file).withFallback(c);
+    }
+    for (String o : overrides) {
+      int eq = o.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("override '" + o + "' is not key=value");
+      }
+      String key = o.substring(0, eq).trim();
+      String full = key.startsWith("sparkprop.") ? key : "sparkprop." + key;
+      Config one;
+      try {
+        one = ConfigFactory.parseString(full + " = " + quoteIfNeeded(o.substring(eq + 1).trim()));
+      } catch (ConfigException e) {
+        throw new IllegalArgumentException("cannot parse override '" + o + "': " + e.getMessage());
+      }
+      c = one.withFallback(c);
+    }
+    Config resolved = c.resolve();
+    checkKeys(resolved.getConfig("sparkprop"), defaults.getConfig("sparkprop"), file);
+    return new RunConfig(resolved.getConfig("sparkprop"));
+  }
+
+  private static String quoteIfNeeded(String v) {
+    if (v.startsWith("\"") || v.startsWith("{") || v.startsWith("[")) {
+      return v;
+    }
+    return "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
+  private static void checkKeys(Config c, Config defaults, File file) {
+    Set<String> known = new java.util.HashSet<>();
+    for (Map.Entry<String, ConfigValue> e : defaults.entrySet()) {
+      known.add(e.getKey());
+    }
+    for (Map.Entry<String, ConfigValue> e : c.entrySet()) {
+      String k = e.getKey();
+      if (!known.contains(k) && !k.startsWith("training.optimizerParams.")) {
+        throw new IllegalArgumentException("unknown setting '" + k + "'"
+            + (file == null ? "" : " (in " + file + " or an override)")
+            + "; see src/main/resources/sparkprop-defaults.conf for every setting");
+      }
+    }
+  }
+
+  public String string(String key) {
+    return config.getString(key);
+  }
+
+  public int integer(String key) {
+    return config.getInt(key);
+  }
+
+  public double number(String key) {
+    return config.getDouble(key);
+  }
+
+  public boolean bool(String key) {
+    return config.getBoolean(key);
+  }
+
+  /** The engine's config. */
+  public TrainConfig train() {
+    Map<String, Double> opt = new HashMap<>();
+    Config p = config.getConfig("training.optimizerParams");
+    for (Map.Entry<String, ConfigValue> e : p.entrySet()) {
+      opt.put(e.getKey(), p.getDouble(e.getKey()));
+    }
+    Config t = config.getConfig("training");
+    return TrainConfig.builder()
+        .network(string("model.network")).loss(string("model.loss")).init(string("model.init"))
+        .seed(t.getLong("seed")).optimizer(t.getString("optimizer")).optimizerParams(opt)
+        .learningRate(t.getDouble("learningRate")).schedule(t.getString("schedule"))
+        .penalty(t.getString("penalty")).clipNorm(t.getDouble("clipNorm"))
+        .batchSize(t.getInt("batchSize")).epochs(t.getInt("epochs")).threads(t.getInt("threads"))
+        .validationFraction(t.getDouble("validationFraction")).patience(t.getInt("patience"))
+        .minDelta(t.getDouble("minDelta")).restoreBest(t.getBoolean("restoreBest"))
+        .onDivergence(t.getString("onDivergence")).microBatch(t.getInt("microBatch"))
+        .shuffle(t.getBoolean("shuffle")).scaling(t.getString("scaling"))
+        .build();
+  }
+
+  /** The Spark trainer's config. */
+  public SparkTrainConfig spark() {
+    Config s = config.getConfig("spark");
+    return new SparkTrainConfig(SyncMode.parse(s.getString("mode")), s.getInt("localSteps"),
+        s.getDouble("overheadTarget"), s.getString("outerOptimizer"),
+        s.getDouble("outerLearningRate"), s.getDouble("outerMomentum"),
+        config.getInt("data.partitions"), s.getInt("aggregationDepth"),
+        s.getBoolean("orderedAggregation"), s.getString("lrScaling"), s.getInt("referenceBatch"),
+        string("checkpoint.dir"), integer("checkpoint.every"), integer("checkpoint.keepLast"),
+        bool("output.overwrite"));
+  }
+
+  public boolean useSpark() {
+    String t = string("training.trainer");
+    if (!t.equals("spark") && !t.equals("local")) {
+      throw new IllegalArgumentException("training.trainer must be 'spark' or 'local', got '" + t + "'");
+    }
+    return t.equals("spark");
+  }
+
+  /** The whole resolved config, as JSON, for run logs. */
+  public String toJson() {
+    return config.root().render(ConfigRenderOptions.concise());
+  }
+}

@@ -1,0 +1,198 @@
+package org.sparkprop.cli;
+
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.sparkprop.data.Block;
+import org.sparkprop.spark.DistributedTrainer;
+import org.sparkprop.spark.SparkSessions;
+import org.sparkprop.spark.SparkTrainConfig;
+import org.sparkprop.train.ArrayFile;
+import org.sparkprop.train.BatchSums;
+import org.sparkprop.train.Checkpoints;
+import org.sparkprop.train.Evaluator;
+import org.sparkprop.train.LocalFileStore;
+import org.sparkprop.train.LocalTrainer;
+import org.sparkprop.train.ModelIO;
+import org.sparkprop.train.TrainConfig;
+import org.sparkprop.train.TrainingResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sparkprop train}: trains a model as the config says, evaluates it on the test data, and
+ * writes into the output directory the model, metrics (CSV, JSON), learning curves (PNG) and a
+ * summary; the summary is also the last line printed, as JSON.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Train a model (Spark local mode, a cluster via spark-submit, or one JVM).")
+final class TrainCommand implements Callable<Integer> {
+
+  @Option(names = {"-c", "--config"}, description = "HOCON config file (see conf/)")
+  File config;
+
+  @Option(names = {"-s", "--set"}, description = "override a setting, e.g. training.epochs=5")
+  List<String> overrides = new ArrayList<>();
+
+  @Option(names = "--master", description = "Spark master (overrides spark-submit and the config)")
+  String master;
+
+  @Option(names = "--out",
+      description = "output directory (default: a time-stamped folder under output.dir)")
+  String out;
+
+  @Option(names = "--resume", description = "continue from the latest checkpoint in checkpoint.dir")
+  boolean resume;
+
+  @Option(names = "--overwrite", description = "replace an existing model and checkpoints")
+  boolean overwrite;
+
+  @Override
+  public Integer call() throws Exception {
+    List<String> all = new ArrayList<>(overrides);
+    if (overwrite) {
+      all.add("output.overwrite=true");
+    }
+    RunConfig rc = RunConfig.load(config, all);
+    TrainConfig tc = rc.train();
+    // --out DIR is used as is; otherwise every run gets its own time-stamped folder under output.dir.
+    Path outDir = out != null ? Path.of(out) : Path.of(rc.string("output.dir"),
+        java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    LocalFileStore modelStore = new LocalFileStore(outDir.resolve("model"));
+    if (!rc.bool("output.overwrite") && modelStore.exists(ModelIO.METADATA) && !resume) {
+      throw new IllegalArgumentException("a model already exists in " + outDir
+          + "; use --out for another directory or --overwrite to replace it");
+    }
+    Files.createDirectories(outDir);
+    DataSources sources = new DataSources(rc);
+    Map<String, Object> summary = new LinkedHashMap<>();
+    TrainingResult result;
+    BatchSums test = null;
+    double startup = 0;
+    double dataSeconds;
+    long jvmStartMs = ManagementFactory.getRuntimeMXBean().getStartTime();
+    if (rc.useSpark()) {
+      long s0 = System.nanoTime();
+      SparkConf conf = new SparkConf();
+      if (master != null) {
+        conf.setMaster(master);
+      }
+      SparkSessions.defaults(conf, rc.string("spark.master"));
+      conf.set("spark.ui.enabled", conf.get("spark.ui.enabled", Boolean.toString(rc.bool("spark.ui"))));
+      SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+      JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      startup = (System.nanoTime() - s0) / 1e9;
+      summary.put("master", sc.master());
+      summary.put("jvm_start_to_spark_ready_seconds",
+          round((System.currentTimeMillis() - jvmStartMs) / 1e3));
+      try {
+        long d0 = System.nanoTime();
+        SparkTrainConfig dist = rc.spark();
+        int partitions = dist.partitions() > 0 ? dist.partitions() : sc.defaultParallelism();
+        DataSources.Loaded train = sources.load(rc.string("data.train"), spark, partitions);
+        JavaRDD<Block> trainRdd = train.distributed(sc, partitions);
+        JavaRDD<Block> valRdd = null;
+        if (!rc.string("data.validation").isEmpty()) {
+          valRdd = sources.load(rc.string("data.validation"), spark, partitions).distributed(sc, partitions);
+        } else if (tc.validationFraction() > 0) {
+          Block[] split = org.sparkprop.data.Blocks.split(train.local(), tc.validationFraction(), tc.seed());
+          trainRdd = org.sparkprop.spark.SparkData.distribute(sc, split[0], partitions);
+          valRdd = org.sparkprop.spark.SparkData.distribute(sc, split[1], partitions);
+        }
+        DataSources.Loaded testData = rc.string("data.test").isEmpty() ? null
+            : sources.load(rc.string("data.test"), spark, partitions);
+        dataSeconds = (System.nanoTime() - d0) / 1e9;
+        DistributedTrainer trainer = new DistributedTrainer(sc, tc,
+            dist.withPartitions(0)).listener(new ProgressPrinter(System.out))
+            .classNames(train.classNames()).dataSource(train.source());
+        result = trainer.fit(trainRdd, valRdd, resume);
+        if (testData != null) {
+          test = testData.block() != null ? result.model().evaluate(testData.block())
+              : DistributedTrainer.evaluate(sc, result.model(), testData.distributed(sc, partitions), tc);
+        }
+        summary.put("mode", dist.mode().configName());
+        summary.put("local_steps", trainer.stats().localSteps);
+        summary.put("jobs", trainer.stats().jobs);
+        summary.put("outside_compute_fraction", round(trainer.stats().outsideComputeFraction()));
+      } finally {
+        spark.stop();
+      }
+    } else {
+      long d0 = System.nanoTime();
+      DataSources.Loaded train = sources.load(rc.string("data.train"), null, 1);
+      Block val = rc.string("data.validation").isEmpty() ? null
+          : sources.load(rc.string("data.validation"), null, 1).local();
+      DataSources.Loaded testData = rc.string("data.test").isEmpty() ? null
+          : sources.load(rc.string("data.test"), null, 1);
+      dataSeconds = (System.nanoTime() - d0) / 1e9;
+      LocalTrainer trainer = new LocalTrainer(tc).listener(new ProgressPrinter(System.out))
+          .classNames(train.classNames()).dataSource(train.source());
+      if (!rc.string("checkpoint.dir").isEmpty()) {
+        Checkpoints ck = new Checkpoints(new LocalFileStore(Path.of(rc.string("checkpoint.dir"))),
+            rc.integer("checkpoint.keepLast"));
+        if (!resume) {
+          ck.prepareFresh(rc.bool("output.overwrite"));
+        }
+        trainer.checkpoints(ck, 1);
+      }
+      Block trainBlock = train.local();
+      if (val == null && tc.validationFraction() > 0) {
+        Block[] split = org.sparkprop.data.Blocks.split(trainBlock, tc.validationFraction(), tc.seed());
+        trainBlock = split[0];
+        val = split[1];
+      }
+      result = resume ? trainer.resume(List.of(trainBlock), val)
+          : trainer.fit(List.of(trainBlock), val, null);
+      if (testData != null) {
+        test = result.model().evaluate(testData.local());
+      }
+      summary.put("threads", tc.threads());
+    }
+    ModelIO.save(result.model(), modelStore, true);
+    summary.put("trainer", rc.useSpark() ? "spark" : "local");
+    summary.put("network", tc.network());
+    summary.put("loss", tc.loss());
+    summary.put("epochs", result.history().size());
+    summary.put("steps", result.steps());
+    summary.put("train_seconds", round(result.trainSeconds()));
+    summary.put("spark_startup_seconds", round(startup));
+    summary.put("data_seconds", round(dataSeconds));
+    if (result.last() != null) {
+      summary.put("train_loss", round(result.last().trainLoss()));
+      summary.put("samples_per_s", Math.round(result.last().samplesPerSecond()));
+    }
+    if (test != null) {
+      summary.put("test_loss", round(test.meanLoss()));
+      summary.put("test_" + Evaluator.metricName(result.model().network()),
+          round(Evaluator.metric(result.model().network(), test)));
+      summary.put("test_rows", test.rows);
+    }
+    summary.put("stopped_early", result.stoppedEarly());
+    summary.put("output", outDir.toAbsolutePath().toString());
+    Reports.metricsCsv(result.history(), outDir.resolve("metrics.csv"));
+    Reports.metricsJson(result.history(), summary, outDir.resolve("metrics.json"));
+    if (rc.bool("output.plot")) {
+      Reports.plot(result.history(), tc.network(), outDir.resolve("training.png"));
+    }
+    Files.writeString(outDir.resolve("config.json"), rc.toJson());
+    String json = ArrayFile.json().writeValueAsString(summary);
+    Files.writeString(outDir.resolve("summary.json"), json);
+    System.out.println("model, metrics and plot in " + outDir);
+    System.out.println(json);
+    return 0;
+  }
+
+  static double round(double v) {
+    return Double.isFinite(v) ? Math.round(v * 1e4) / 1e4 : v;
+  }
+}

@@ -1,0 +1,130 @@
+package org.sparkprop.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.sparkprop.data.Scaler;
+import org.sparkprop.nn.Losses;
+import org.sparkprop.nn.Network;
+import org.sparkprop.nn.NetworkSpec;
+
+/**
+ * The saved form of a {@link Model}, shared by the command line and the Spark ML persistence:
+ * a directory with
+ * <pre>
+ *   metadata.json   {"format": "sparkprop-model", "formatVersion": 1, "network", "loss",
+ *                    "numFeatures", "numClasses", "classNames", "scaling", "paramCount",
+ *                    "stateCount", "provenance": {config, seed, versions, data source, metrics}}
+ *   weights.bin     an {@link ArrayFile}: params, netState, scaler.shift, scaler.scale (float32)
+ * </pre>
+ * Loading never executes anything from the files (JSON and raw floats only), checks the format
+ * name and version, rebuilds the network from its spec and checks every array length against it.
+ */
+public final class ModelIO {
+
+  public static final String FORMAT = "sparkprop-model";
+  public static final int FORMAT_VERSION = 1;
+  public static final String METADATA = "metadata.json";
+  public static final String WEIGHTS = "weights.bin";
+
+  private ModelIO() {}
+
+  /** Writes the model into {@code store}; refuses to replace an existing model unless asked. */
+  public static void save(Model model, FileStore store, boolean overwrite) throws IOException {
+    if (!overwrite && (store.exists(METADATA) || store.exists(WEIGHTS))) {
+      throw new IOException("a model already exists at " + store.location()
+          + "; choose another path or allow overwriting (--overwrite / overwrite())");
+    }
+    Network net = model.network();
+    ObjectNode meta = ArrayFile.json().createObjectNode();
+    meta.put("format", FORMAT);
+    meta.put("formatVersion", FORMAT_VERSION);
+    meta.put("network", net.spec().toString());
+    meta.put("loss", net.loss().name());
+    meta.put("numFeatures", net.inputSize());
+    meta.put("numClasses", net.numClasses());
+    meta.set("classNames", model.classNames() == null ? null
+        : ArrayFile.json().valueToTree(model.classNames()));
+    meta.put("scaling", model.scaler().kind().name().toLowerCase(java.util.Locale.ROOT));
+    meta.put("paramCount", net.paramCount());
+    meta.put("stateCount", net.stateCount());
+    meta.set("provenance", ArrayFile.json().valueToTree(model.provenance()));
+    Map<String, float[]> arrays = new LinkedHashMap<>();
+    arrays.put("params", model.params());
+    arrays.put("netState", model.netState());
+    arrays.put("scaler.shift", model.scaler().shift());
+    arrays.put("scaler.scale", model.scaler().scale());
+    ObjectNode header = ArrayFile.json().createObjectNode().put("kind", "model-weights");
+    ArrayFile.writeAtomically(store, WEIGHTS, header, arrays);
+    String tmp = "." + METADATA + ".tmp";
+    try (OutputStream out = store.create(tmp)) {
+      out.write(ArrayFile.json().writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
+    }
+    store.rename(tmp, METADATA);
+  }
+
+  /** Loads a model saved by {@link #save}; any mismatch or damage is a clear error. */
+  public static Model load(FileStore store) throws IOException {
+    String where = store.location();
+    if (!store.exists(METADATA)) {
+      throw new IOException("no Sparkprop model at " + where + " (missing " + METADATA + ")");
+    }
+    JsonNode meta;
+    try (InputStream in = store.open(METADATA)) {
+      meta = ArrayFile.json().readTree(in);
+    } catch (IOException e) {
+      throw new IOException(store.describe(METADATA) + " is not valid JSON: " + e.getMessage(), e);
+    }
+    if (meta == null || !FORMAT.equals(meta.path("format").asText())) {
+      throw new IOException(store.describe(METADATA) + " is not a Sparkprop model (format '"
+          + (meta == null ? "" : meta.path("format").asText()) + "')");
+    }
+    int version = meta.path("formatVersion").asInt(-1);
+    if (version != FORMAT_VERSION) {
+      throw new IOException(where + " has model format version " + version
+          + "; this Sparkprop reads version " + FORMAT_VERSION);
+    }
+    Network net;
+    try {
+      net = Network.of(NetworkSpec.parse(meta.path("network").asText()),
+          Losses.byName(meta.path("loss").asText()), org.sparkprop.linalg.Blas.fast());
+    } catch (IllegalArgumentException e) {
+      throw new IOException(where + ": bad network in metadata: " + e.getMessage(), e);
+    }
+    ArrayFile.Content c = ArrayFile.read(store, WEIGHTS);
+    String wf = store.describe(WEIGHTS);
+    float[] params = c.array("params", wf);
+    float[] state = c.array("netState", wf);
+    float[] shift = c.array("scaler.shift", wf);
+    float[] scale = c.array("scaler.scale", wf);
+    if (params.length != net.paramCount() || state.length != net.stateCount()
+        || shift.length != net.inputSize() || scale.length != net.inputSize()) {
+      throw new IOException(wf + " does not fit network " + net.spec() + ": " + params.length
+          + " params (expected " + net.paramCount() + "), " + state.length + " state values (expected "
+          + net.stateCount() + "), scaler of " + shift.length + " features (expected "
+          + net.inputSize() + ")");
+    }
+    List<String> classNames = null;
+    if (meta.path("classNames").isArray()) {
+      classNames = new ArrayList<>();
+      for (JsonNode n : meta.path("classNames")) {
+        classNames.add(n.asText());
+      }
+    }
+    Scaler.Kind kind = Scaler.Kind.parse(meta.path("scaling").asText("none"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> provenance = ArrayFile.json().convertValue(meta.path("provenance"), Map.class);
+    try {
+      return new Model(net, params, state, new Scaler(kind, shift, scale), classNames,
+          provenance == null ? Map.of() : provenance);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(where + ": " + e.getMessage(), e);
+    }
+  }
+}

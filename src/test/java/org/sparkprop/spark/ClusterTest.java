@@ -1,0 +1,122 @@
+package org.sparkprop.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.sparkprop.data.Block;
+import org.sparkprop.data.Blocks;
+import org.sparkprop.testing.LocalCluster;
+import org.sparkprop.testing.SparkTestSession;
+import org.sparkprop.testing.TestData;
+import org.sparkprop.train.TrainConfig;
+import org.sparkprop.train.TrainingListener;
+import org.sparkprop.train.TrainingResult;
+
+/**
+ * On a real multi-JVM cluster (local-cluster: executors are separate java processes): training
+ * agrees with local[2], and survives the loss of an executor mid-training with no step lost or
+ * applied twice (issues 5 and 6).
+ */
+class ClusterTest {
+
+  static Block train;
+  static Block test;
+  static final TrainConfig CONFIG = TrainConfig.builder().network("784-64relu-10").init("he")
+      .learningRate(1e-3).batchSize(128).epochs(3).build();
+  static final SparkTrainConfig SYNC = SparkTrainConfig.defaults().withMode(SyncMode.SYNC);
+  static final SparkTrainConfig LOCAL_SGD = SparkTrainConfig.defaults().withLocalSteps(20);
+  static float[] syncOnLocal2;
+  static float[] localSgdOnLocal2;
+
+  @BeforeAll
+  static void referenceRunsOnLocal2() {
+    int[] idx = Blocks.identity(60_000);
+    train = Blocks.select(TestData.fashionTrain(), idx, 0, 12_000, "train subset");
+    test = Blocks.select(TestData.fashionTest(), idx, 0, 2_000, "test subset");
+    JavaSparkContext local = JavaSparkContext.fromSparkContext(SparkTestSession.get("local[2]").sparkContext());
+    syncOnLocal2 = fit(local, SYNC, null).model().params();
+    localSgdOnLocal2 = fit(local, LOCAL_SGD, null).model().params();
+  }
+
+  @AfterAll
+  static void backToLocal() {
+    SparkTestSession.stop();
+  }
+
+  static TrainingResult fit(JavaSparkContext sc, SparkTrainConfig dist, TrainingListener l) {
+    DistributedTrainer t = new DistributedTrainer(sc, CONFIG, dist);
+    if (l != null) {
+      t.listener(l);
+    }
+    return t.fit(SparkData.distribute(sc, train, 2), null, false);
+  }
+
+  @Test
+  void aMultiJvmClusterTrainsTheSameWeightsAsLocal2AndSurvivesAnExecutorKill() throws Exception {
+    JavaSparkContext sc = LocalCluster.start();
+    List<Long> executors = LocalCluster.executorPids(sc);
+    long driver = ProcessHandle.current().pid();
+    assertEquals(2, executors.size(), "two executor JVMs: " + executors);
+    assertFalse(executors.contains(driver), "tasks run outside the driver JVM");
+
+    TrainingResult sync = fit(sc, SYNC, null);
+    assertArrayEquals(syncOnLocal2, sync.model().params(), "synchronous: same weights as local[2]");
+    double accuracy = sync.model().evaluate(test).accuracy();
+    assertTrue(accuracy > 0.80, "test accuracy " + accuracy);
+    TrainingResult local = fit(sc, LOCAL_SGD, null);
+    assertArrayEquals(localSgdOnLocal2, local.model().params(), "local SGD: same weights as local[2]");
+
+    // Kill one executor JVM while a job is in flight, in each mode.
+    for (SparkTrainConfig dist : List.of(SYNC, LOCAL_SGD)) {
+      List<Long> before = LocalCluster.executorPids(sc);
+      long victim = before.get(0);
+      AtomicBoolean killed = new AtomicBoolean();
+      AtomicLong killedAtStep = new AtomicLong();
+      TrainingListener killer = new TrainingListener() {
+        @Override
+        public void onProgress(int epoch, int done, int perEpoch) {
+          if (epoch == 2 && !killed.getAndSet(true)) {
+            killedAtStep.set((long) (epoch - 1) * perEpoch + done);
+            Thread t = new Thread(() -> {
+              sleep(30);                                   // the next job is running by now
+              ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
+            });
+            t.start();
+          }
+        }
+      };
+      TrainingResult disturbed = fit(sc, dist, killer);
+      assertTrue(killed.get());
+      assertFalse(ProcessHandle.of(victim).map(ProcessHandle::isAlive).orElse(false),
+          "executor " + victim + " was killed at step " + killedAtStep.get());
+      TrainingResult undisturbed = dist == SYNC ? sync : local;
+      assertEquals(undisturbed.steps(), disturbed.steps(), "no step lost or applied twice");
+      assertEquals(undisturbed.history().size(), disturbed.history().size());
+      double a = undisturbed.model().evaluate(test).accuracy();
+      double b = disturbed.model().evaluate(test).accuracy();
+      assertEquals(a, b, 0.005, "test accuracy within 0.5 points");
+      // Tasks are deterministic functions of (snapshot, seed, step, partition): the retried work
+      // computed exactly what the lost one would have.
+      assertArrayEquals(undisturbed.model().params(), disturbed.model().params());
+      List<Long> after = LocalCluster.executorPids(sc);
+      assertFalse(after.contains(victim), "the cluster replaced the lost executor: " + after);
+    }
+  }
+
+  static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
