@@ -174,6 +174,37 @@ public final class SparkData {
   }
 
   /**
+   * Driver-side data as a DataFrame (features: Vector, label: double, and weight: double when the
+   * block is weighted), distributed like {@link #distribute}, so the data does not ride in the plan.
+   */
+  public static Dataset<Row> toDataFrame(org.apache.spark.sql.SparkSession spark, Block data,
+                                         int partitions) {
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    boolean weighted = data.weighted();
+    JavaRDD<Row> rows = distribute(sc, data, partitions).flatMap(b -> {
+      List<Row> out = new ArrayList<>(b.rows());
+      int f = b.features();
+      for (int r = 0; r < b.rows(); r++) {
+        double[] x = new double[f];
+        for (int j = 0; j < f; j++) {
+          x[j] = b.x()[r * f + j];
+        }
+        org.apache.spark.ml.linalg.Vector v = org.apache.spark.ml.linalg.Vectors.dense(x);
+        out.add(weighted ? org.apache.spark.sql.RowFactory.create(v, (double) b.y()[r], (double) b.w()[r])
+            : org.apache.spark.sql.RowFactory.create(v, (double) b.y()[r]));
+      }
+      return out.iterator();
+    });
+    StructType schema = new StructType()
+        .add("features", SQLDataTypes.VectorType(), false)
+        .add("label", DataTypes.DoubleType, false);
+    if (weighted) {
+      schema = schema.add("weight", DataTypes.DoubleType, false);
+    }
+    return spark.createDataFrame(rows, schema);
+  }
+
+  /**
    * Runs a Spark action and, if it failed because of bad data, rethrows the cause's own message
    * (Spark wraps it in "Job aborted due to stage failure ...").
    */

@@ -1,0 +1,110 @@
+package org.sparkprop.ml;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.Params;
+import org.apache.spark.sql.SparkSession;
+import org.sparkprop.spark.HadoopFileStore;
+import org.sparkprop.train.ArrayFile;
+import org.sparkprop.train.Model;
+import org.sparkprop.train.ModelIO;
+
+/**
+ * Saving and loading Sparkprop's Spark ML models with public Spark API only:
+ * <pre>
+ *   path/metadata/part-00000   Spark's metadata JSON line (class, timestamp, sparkVersion, uid,
+ *                              paramMap, defaultParamMap) plus "sparkpropFormatVersion", so that
+ *                              Pipeline and CrossValidator loading find the class
+ *   path/model/                the engine's model directory, the format `sparkprop train` writes
+ *                              (metadata.json + weights.bin)
+ * </pre>
+ * Loading checks the class and the format version and fails clearly on a mismatch; nothing in the
+ * files is executed (JSON and float arrays only).
+ */
+final class Persistence {
+
+  static final int FORMAT_VERSION = 1;
+
+  private Persistence() {}
+
+  static void save(Params instance, Model model, String path) throws IOException {
+    SparkSession spark = SparkSession.active();
+    ObjectNode meta = ArrayFile.json().createObjectNode();
+    meta.put("class", instance.getClass().getName());
+    meta.put("timestamp", System.currentTimeMillis());
+    meta.put("sparkVersion", spark.version());
+    meta.put("uid", instance.uid());
+    meta.put("sparkpropFormatVersion", FORMAT_VERSION);
+    meta.set("paramMap", params(instance, false));
+    meta.set("defaultParamMap", params(instance, true));
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    sc.parallelize(List.of(ArrayFile.json().writeValueAsString(meta)), 1)
+        .saveAsTextFile(path + "/metadata");
+    ModelIO.save(model, new HadoopFileStore(path + "/model", sc.hadoopConfiguration()), false);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static ObjectNode params(Params instance, boolean defaults) throws IOException {
+    ObjectNode node = ArrayFile.json().createObjectNode();
+    for (Param p : instance.params()) {
+      boolean include = defaults ? instance.hasDefault(p) : instance.isSet(p);
+      if (!include) {
+        continue;
+      }
+      Object value = defaults ? instance.getDefault(p).get() : instance.getOrDefault(p);
+      node.set(p.name(), ArrayFile.json().readTree(p.jsonEncode(value)));
+    }
+    return node;
+  }
+
+  /** What was loaded: the uid, the explicitly set params (JSON), and the engine model. */
+  record Loaded(String uid, JsonNode paramMap, Model model) {}
+
+  static Loaded load(String path, Class<?> expected) throws IOException {
+    SparkSession spark = SparkSession.active();
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    String line;
+    try {
+      line = sc.textFile(path + "/metadata", 1).first();
+    } catch (RuntimeException e) {
+      throw new IOException("no Spark ML metadata at " + path + "/metadata: " + e.getMessage(), e);
+    }
+    JsonNode meta = ArrayFile.json().readTree(line);
+    String cls = meta.path("class").asText();
+    if (!cls.equals(expected.getName())) {
+      throw new IOException("the model at " + path + " is a " + cls + ", not a " + expected.getName()
+          + "; load it with " + cls + ".load");
+    }
+    int version = meta.path("sparkpropFormatVersion").asInt(-1);
+    if (version != FORMAT_VERSION) {
+      throw new IOException("the model at " + path + " has Sparkprop format version " + version
+          + "; this Sparkprop reads version " + FORMAT_VERSION);
+    }
+    Model model = ModelIO.load(new HadoopFileStore(path + "/model", sc.hadoopConfiguration()));
+    return new Loaded(meta.path("uid").asText(), meta.path("paramMap"), model);
+  }
+
+  /** The saved params as a ParamMap for {@code instance}; unknown names are an error. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static ParamMap paramMap(Params instance, JsonNode paramMap) throws IOException {
+    ParamMap map = ParamMap.empty();
+    Iterator<Map.Entry<String, JsonNode>> it = paramMap.fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (!instance.hasParam(e.getKey())) {
+        throw new IOException("saved param '" + e.getKey() + "' is unknown to "
+            + instance.getClass().getSimpleName() + " (saved by a different version?)");
+      }
+      Param p = instance.getParam(e.getKey());
+      map.put(p, p.jsonDecode(ArrayFile.json().writeValueAsString(e.getValue())));
+    }
+    return map;
+  }
+}

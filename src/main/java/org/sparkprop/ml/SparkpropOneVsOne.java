@@ -1,0 +1,124 @@
+package org.sparkprop.ml;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * One-vs-one around a binary {@link SparkpropClassifier}: for every pair of classes i &lt; j it
+ * trains a copy of the base classifier on the rows of those two classes (label 1 for j, 0 for i);
+ * the model predicts the class with most votes, ties broken by the summed probability of the voters.
+ * (Spark's OneVsRest covers one-vs-rest; this is the other classic reduction.) Not persistable:
+ * save the pairwise models individually.
+ */
+public final class SparkpropOneVsOne extends Estimator<SparkpropOneVsOneModel> {
+
+  private static final long serialVersionUID = 1L;
+
+  private String uid;
+  private final Param<String> featuresCol;
+  private final Param<String> labelCol;
+  private final Param<String> predictionCol;
+  private SparkpropClassifier base = new SparkpropClassifier();
+
+  public SparkpropOneVsOne() {
+    this(Uids.random("sparkpropOneVsOne"));
+  }
+
+  public SparkpropOneVsOne(String uid) {
+    this(Uids.stash(uid));
+  }
+
+  private SparkpropOneVsOne(Uids.Token token) {
+    super();
+    this.uid = token.take();
+    featuresCol = new Param<>(this, "featuresCol", "features column name");
+    labelCol = new Param<>(this, "labelCol", "label column name (class indices)");
+    predictionCol = new Param<>(this, "predictionCol", "prediction column name");
+    setDefault(featuresCol, "features");
+    setDefault(labelCol, "label");
+    setDefault(predictionCol, "prediction");
+  }
+
+  @Override
+  public String uid() {
+    return uid != null ? uid : Uids.pending();
+  }
+
+  public Param<String> featuresCol() {
+    return featuresCol;
+  }
+
+  public Param<String> labelCol() {
+    return labelCol;
+  }
+
+  public Param<String> predictionCol() {
+    return predictionCol;
+  }
+
+  public SparkpropOneVsOne setFeaturesCol(String v) {
+    return (SparkpropOneVsOne) set(featuresCol, v);
+  }
+
+  public SparkpropOneVsOne setLabelCol(String v) {
+    return (SparkpropOneVsOne) set(labelCol, v);
+  }
+
+  public SparkpropOneVsOne setPredictionCol(String v) {
+    return (SparkpropOneVsOne) set(predictionCol, v);
+  }
+
+  /** The binary classifier trained for each pair (its params are copied per pair). */
+  public SparkpropOneVsOne setClassifier(SparkpropClassifier c) {
+    this.base = c;
+    return this;
+  }
+
+  public SparkpropClassifier getClassifier() {
+    return base;
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    return SparkpropOneVsOneModel.appendPrediction(schema, getOrDefault(predictionCol));
+  }
+
+  @Override
+  public SparkpropOneVsOneModel fit(Dataset<?> dataset) {
+    transformSchema(dataset.schema());
+    String label = getOrDefault(labelCol);
+    Dataset<Row> df = dataset.toDF().withColumn(label, functions.col(label).cast("double"));
+    Row max = df.agg(functions.max(label)).first();
+    if (max.isNullAt(0)) {
+      throw new IllegalArgumentException("the training data is empty");
+    }
+    int numClasses = (int) max.getDouble(0) + 1;
+    List<SparkpropClassificationModel> models = new ArrayList<>();
+    for (int i = 0; i < numClasses; i++) {
+      for (int j = i + 1; j < numClasses; j++) {
+        Dataset<Row> pair = df.filter(functions.col(label).equalTo(i).or(functions.col(label).equalTo(j)))
+            .withColumn(label, functions.when(functions.col(label).equalTo(j), 1.0).otherwise(0.0));
+        SparkpropClassifier c = base.copy(ParamMap.empty())
+            .setFeaturesCol(getOrDefault(featuresCol)).setLabelCol(label)
+            .setSeed(base.getSeed() + 31L * (i * numClasses + j));
+        models.add(c.fit(pair));
+      }
+    }
+    SparkpropOneVsOneModel m = new SparkpropOneVsOneModel(uid(), numClasses, models);
+    return copyValues(m, ParamMap.empty()).setParent(this);
+  }
+
+  @Override
+  public SparkpropOneVsOne copy(ParamMap extra) {
+    SparkpropOneVsOne c = defaultCopy(extra);
+    c.base = base.copy(ParamMap.empty());
+    return c;
+  }
+}

@@ -1,0 +1,119 @@
+package org.sparkprop.ml;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/** The voting model {@link SparkpropOneVsOne} trains; transform runs no action. */
+public final class SparkpropOneVsOneModel extends Model<SparkpropOneVsOneModel> {
+
+  private static final long serialVersionUID = 1L;
+
+  private String uid;
+  private final int numClasses;
+  private final List<SparkpropClassificationModel> models;
+  private final Param<String> featuresCol;
+  private final Param<String> predictionCol;
+
+  SparkpropOneVsOneModel(String uid, int numClasses, List<SparkpropClassificationModel> models) {
+    this(Uids.stash(uid), numClasses, models);
+  }
+
+  private SparkpropOneVsOneModel(Uids.Token token, int numClasses,
+                                 List<SparkpropClassificationModel> models) {
+    super();
+    this.uid = token.take();
+    this.numClasses = numClasses;
+    this.models = List.copyOf(models);
+    featuresCol = new Param<>(this, "featuresCol", "features column name");
+    predictionCol = new Param<>(this, "predictionCol", "prediction column name");
+    setDefault(featuresCol, "features");
+    setDefault(predictionCol, "prediction");
+  }
+
+  @Override
+  public String uid() {
+    return uid != null ? uid : Uids.pending();
+  }
+
+  public Param<String> featuresCol() {
+    return featuresCol;
+  }
+
+  public Param<String> predictionCol() {
+    return predictionCol;
+  }
+
+  public int numClasses() {
+    return numClasses;
+  }
+
+  /** The pairwise models, in order (0,1), (0,2), ..., (K−2,K−1). */
+  public List<SparkpropClassificationModel> models() {
+    return models;
+  }
+
+  static StructType appendPrediction(StructType schema, String col) {
+    if (java.util.Arrays.asList(schema.fieldNames()).contains(col)) {
+      throw new IllegalArgumentException("output column " + col + " already exists");
+    }
+    return schema.add(new StructField(col, DataTypes.DoubleType, false,
+        org.apache.spark.sql.types.Metadata.empty()));
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    return appendPrediction(schema, getOrDefault(predictionCol));
+  }
+
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    transformSchema(dataset.schema());
+    List<SparkpropClassificationModel> ms = models;
+    int k = numClasses;
+    UDF1<Vector, Double> vote = features -> {
+      double[] votes = new double[k];
+      double[] confidence = new double[k];
+      int m = 0;
+      for (int i = 0; i < k; i++) {
+        for (int j = i + 1; j < k; j++) {
+          SparkpropClassificationModel model = ms.get(m++);
+          Vector p = model.raw2probability(model.predictRaw(features));
+          int winner = p.apply(1) > 0.5 ? j : i;
+          votes[winner]++;
+          confidence[winner] += Math.max(p.apply(0), p.apply(1));
+        }
+      }
+      int best = 0;
+      for (int c = 1; c < k; c++) {
+        if (votes[c] > votes[best] || (votes[c] == votes[best] && confidence[c] > confidence[best])) {
+          best = c;
+        }
+      }
+      return (double) best;
+    };
+    Column features = functions.col(getOrDefault(featuresCol));
+    return dataset.toDF().withColumn(getOrDefault(predictionCol),
+        functions.udf(vote, DataTypes.DoubleType).apply(features));
+  }
+
+  @Override
+  public SparkpropOneVsOneModel copy(ParamMap extra) {
+    List<SparkpropClassificationModel> copies = new ArrayList<>();
+    for (SparkpropClassificationModel m : models) {
+      copies.add(m.copy(ParamMap.empty()));
+    }
+    return copyValues(new SparkpropOneVsOneModel(uid, numClasses, copies), extra).setParent(parent());
+  }
+}

@@ -1,0 +1,134 @@
+package org.sparkprop.ml;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkprop.data.Block;
+import org.sparkprop.nn.Activation;
+import org.sparkprop.nn.NetworkSpec;
+import org.sparkprop.spark.DistributedTrainer;
+import org.sparkprop.spark.SparkData;
+import org.sparkprop.spark.SparkTrainConfig;
+import org.sparkprop.spark.SyncMode;
+import org.sparkprop.train.TrainConfig;
+import org.sparkprop.train.TrainingResult;
+
+/**
+ * What an estimator's {@code train} does, shared by the classifier and the regressor: read the
+ * params into the engine's and the Spark trainer's configs, split off validation rows, pack the
+ * data into blocks and run the {@link DistributedTrainer}.
+ */
+final class Training {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Training.class);
+
+  private Training() {}
+
+  /**
+   * @param outputs units of the output layer
+   * @param loss the engine loss to train with (the classifier maps cross_entropy on 2 classes to
+   *     logistic on one unit)
+   */
+  static TrainingResult fit(SparkpropParams p, Dataset<?> dataset, String featuresCol,
+                            String labelCol, int numFeatures, int outputs, String loss) {
+    TrainConfig cfg = trainConfig(p, numFeatures, outputs, loss);
+    SparkTrainConfig dist = sparkConfig(p);
+    LOG.info("training {} with {} on {} ({} mode)", cfg.network(), cfg.optimizer(), loss,
+        dist.mode().configName());
+    Dataset<Row> all = dataset.toDF();
+    Dataset<Row> train = all;
+    Dataset<Row> validation = null;
+    String indicator = p.getValidationIndicatorCol();
+    if (!indicator.isEmpty()) {
+      if (!java.util.Arrays.asList(all.columns()).contains(indicator)) {
+        throw new IllegalArgumentException("validationIndicatorCol '" + indicator
+            + "' is not a column of the data");
+      }
+      validation = all.filter(functions.col(indicator));
+      train = all.filter(functions.not(functions.col(indicator)));
+    } else if (p.getValidationFraction() > 0) {
+      Dataset<Row>[] split = all.randomSplit(new double[] {1 - p.getValidationFraction(),
+          p.getValidationFraction()}, p.getSeed());
+      train = split[0];
+      validation = split[1];
+    }
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
+    String weight = p.getWeightCol();
+    int partitions = p.getNumPartitions();
+    JavaRDD<Block> trainBlocks = SparkData.pack(train, featuresCol, labelCol, weight, partitions,
+        numFeatures);
+    JavaRDD<Block> valBlocks = validation == null ? null
+        : SparkData.pack(validation, featuresCol, labelCol, weight, partitions, numFeatures);
+    return new DistributedTrainer(sc, cfg, dist).dataSource("DataFrame").fit(trainBlocks, valBlocks,
+        false);
+  }
+
+  /** The width of the feature vectors (first row); a clear error for empty data. */
+  static int numFeatures(Dataset<?> dataset, String featuresCol) {
+    List<Row> first = dataset.toDF().select(featuresCol).filter(functions.col(featuresCol).isNotNull())
+        .limit(1).collectAsList();
+    if (first.isEmpty()) {
+      throw new IllegalArgumentException("the training data is empty (no row with a features vector)");
+    }
+    Vector v = first.get(0).getAs(0);
+    return v.size();
+  }
+
+  static TrainConfig trainConfig(SparkpropParams p, int numFeatures, int outputs, String loss) {
+    NetworkSpec hidden = NetworkSpec.parse(numFeatures + "-"
+        + (p.getHiddenLayers().isEmpty() ? "" : p.getHiddenLayers() + "-") + outputs);
+    List<NetworkSpec.Block> blocks = new ArrayList<>();
+    List<NetworkSpec.Block> given = hidden.blocks();
+    for (int i = 0; i < given.size(); i++) {
+      NetworkSpec.Block b = given.get(i);
+      boolean isHidden = i < given.size() - 1;
+      blocks.add(isHidden ? new NetworkSpec.Block(b.units(), b.activation(), b.param(),
+          b.batchNorm() || p.getBatchNorm(), Math.max(b.dropout(), p.getDropout())) : b);
+    }
+    if (blocks.get(blocks.size() - 1).activation() != Activation.IDENTITY) {
+      throw new IllegalArgumentException("hiddenLayers must not include the output layer");
+    }
+    String network = new NetworkSpec(numFeatures, blocks).toString();
+    Map<String, Double> hyper = new HashMap<>();
+    switch (p.getOptimizer()) {
+      case "momentum", "nesterov" -> hyper.put("momentum", p.getMomentum());
+      case "rmsprop" -> {
+        hyper.put("rho", p.getRho());
+        hyper.put("eps", p.getEpsilon());
+      }
+      case "adagrad" -> hyper.put("eps", p.getEpsilon() == 1e-8 ? 1e-10 : p.getEpsilon());
+      case "adam", "adamw" -> {
+        hyper.put("beta1", p.getBeta1());
+        hyper.put("beta2", p.getBeta2());
+        hyper.put("eps", p.getEpsilon());
+        if (p.getOptimizer().equals("adamw")) {
+          hyper.put("weight_decay", p.getWeightDecay());
+        }
+      }
+      default -> { }
+    }
+    double lambda = p.getRegParam();
+    String penalty = lambda == 0 ? "none" : "elasticnet(" + lambda + "," + p.getElasticNetParam() + ")";
+    return TrainConfig.builder().network(network).loss(loss).init(p.getInit()).seed(p.getSeed())
+        .optimizer(p.getOptimizer()).optimizerParams(hyper).learningRate(p.getStepSize())
+        .schedule(p.getSchedule()).penalty(penalty).clipNorm(p.getClipNorm())
+        .batchSize(p.getBatchSize()).epochs(p.getEpochs()).patience(p.getPatience())
+        .minDelta(p.getMinDelta()).restoreBest(p.getRestoreBest()).onDivergence(p.getOnDivergence())
+        .scaling(p.getScaling()).build();
+  }
+
+  static SparkTrainConfig sparkConfig(SparkpropParams p) {
+    return new SparkTrainConfig(SyncMode.parse(p.getSyncMode()), p.getLocalSteps(), 0.1,
+        p.getOuterOptimizer(), p.getOuterStepSize(), p.getMomentum(), 0, p.getAggregationDepth(),
+        false, "none", 128, p.getCheckpointDir(), p.getCheckpointInterval(), 2, false);
+  }
+}

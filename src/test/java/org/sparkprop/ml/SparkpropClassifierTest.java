@@ -1,0 +1,255 @@
+package org.sparkprop.ml;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.classification.OneVsRest;
+import org.apache.spark.ml.classification.OneVsRestModel;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.ml.evaluation.RegressionEvaluator;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkprop.data.ToySets;
+import org.sparkprop.spark.SparkData;
+import org.sparkprop.testing.SparkTestSession;
+
+/** Sparkprop's estimators in the style of Spark's own estimator suites. */
+class SparkpropClassifierTest {
+
+  static SparkSession spark;
+  static Dataset<Row> moons;
+  static Dataset<Row> blobs;
+
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  static void data() {
+    spark = SparkTestSession.get();
+    moons = SparkData.toDataFrame(spark, ToySets.twoMoons(1000, 0.1, 1), 2).cache();
+    blobs = SparkData.toDataFrame(spark, ToySets.blobs(900, 3, 4, 0.8, 2), 2).cache();
+  }
+
+  static SparkpropClassifier small() {
+    return new SparkpropClassifier().setHiddenLayers("16tanh").setEpochs(15).setBatchSize(32)
+        .setStepSize(0.01).setInit("xavier").setSeed(7).setLocalSteps(4);
+  }
+
+  static double accuracy(Dataset<Row> predictions) {
+    return new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(predictions);
+  }
+
+  @Test
+  void paramsHaveNamesDocsDefaultsAndTheRightParent() {
+    SparkpropClassifier c = new SparkpropClassifier();
+    Param<?>[] params = c.params();
+    assertTrue(params.length > 35, "params found by reflection: " + params.length);
+    List<String> names = new ArrayList<>();
+    for (Param<?> p : params) {
+      names.add(p.name());
+      assertEquals(c.uid(), p.parent(), p.name() + " belongs to the estimator");
+      assertFalse(p.doc().isEmpty(), p.name() + " has a doc");
+      if (!p.name().equals("thresholds")) {
+        assertTrue(c.hasDefault(p), p.name() + " has a default");
+      }
+      assertTrue(c.explainParam(p).contains(p.name()));
+    }
+    List<String> sorted = new ArrayList<>(names);
+    sorted.sort(null);
+    assertEquals(sorted, names, "params are listed by name");
+    assertTrue(names.containsAll(List.of("featuresCol", "labelCol", "predictionCol",
+        "rawPredictionCol", "probabilityCol", "weightCol", "seed", "stepSize", "regParam",
+        "elasticNetParam", "aggregationDepth", "checkpointInterval", "validationIndicatorCol",
+        "hiddenLayers", "loss", "optimizer", "batchSize", "epochs", "syncMode", "localSteps")));
+    assertEquals("adam", c.getOptimizer());
+    assertEquals(1e-3, c.getStepSize());
+    assertEquals(128, c.getBatchSize());
+    assertEquals("local_sgd", c.getSyncMode());
+  }
+
+  @Test
+  void invalidValuesAreRefusedWhenSet() {
+    SparkpropClassifier c = new SparkpropClassifier();
+    assertThrows(IllegalArgumentException.class, () -> c.setHiddenLayers("256relux"));
+    assertThrows(IllegalArgumentException.class, () -> c.setOptimizer("adamm"));
+    assertThrows(IllegalArgumentException.class, () -> c.setStepSize(-1));
+    assertThrows(IllegalArgumentException.class, () -> c.setDropout(1.0));
+    assertThrows(IllegalArgumentException.class, () -> c.setLoss("squared"));
+    assertThrows(IllegalArgumentException.class, () -> new SparkpropRegressor().setLoss("hinge"));
+    assertThrows(IllegalArgumentException.class, () -> c.setSchedule("cosinus"));
+  }
+
+  @Test
+  void copyAndUid() {
+    SparkpropClassifier c = small();
+    SparkpropClassifier copy = c.copy(new ParamMap().put(c.epochs(), 3));
+    assertSame(SparkpropClassifier.class, copy.getClass());
+    assertEquals(c.uid(), copy.uid());
+    assertEquals(3, copy.getEpochs());
+    assertEquals(15, c.getEpochs(), "copy does not touch the original");
+    assertEquals(c.uid(), copy.epochs().parent());
+    SparkpropClassificationModel model = c.setEpochs(2).fit(moons);
+    assertEquals(c.uid(), model.uid(), "the model takes the estimator's uid");
+    assertSame(c, model.parent());
+    SparkpropClassificationModel mc = model.copy(ParamMap.empty());
+    assertNotSame(model, mc);
+    assertEquals(model.uid(), mc.uid());
+    assertSame(model.parent(), mc.parent());
+    assertEquals("16tanh", mc.getHiddenLayers(), "params copied from the estimator");
+  }
+
+  @Test
+  void fitsTransformsAndKeepsASummary() {
+    SparkpropClassificationModel m = small().fit(moons);
+    Dataset<Row> out = m.transform(moons);
+    assertTrue(List.of(out.columns()).containsAll(List.of("rawPrediction", "probability", "prediction")));
+    assertTrue(accuracy(out) > 0.95, "accuracy " + accuracy(out));
+    Row r = out.first();
+    Vector prob = r.getAs("probability");
+    assertEquals(1.0, prob.apply(0) + prob.apply(1), 1e-9);
+    Vector raw = r.getAs("rawPrediction");
+    assertEquals(-raw.apply(0), raw.apply(1), 1e-9, "binary raw prediction is [-z, z]");
+    assertEquals(2, m.numClasses());
+    assertEquals(2, m.numFeatures());
+    assertEquals(15, m.summary().objectiveHistory().length);
+    assertTrue(m.summary().totalIterations() > 0);
+    SparkpropClassificationModel multi = small().fit(blobs);
+    assertEquals(3, multi.numClasses());
+    assertTrue(accuracy(multi.transform(blobs)) > 0.9);
+    // Disabling an output column
+    Dataset<Row> noProb = multi.copy(ParamMap.empty()).setProbabilityCol("").transform(blobs);
+    assertFalse(List.of(noProb.columns()).contains("probability"));
+  }
+
+  @Test
+  void everyNumericLabelTypeTrainsTheSameModelAndStringsAreRefused() {
+    float[] reference = null;
+    for (String type : List.of("double", "float", "int", "long", "short", "byte", "decimal(10,0)")) {
+      Dataset<Row> typed = blobs.withColumn("label", functions.col("label").cast(type));
+      SparkpropClassificationModel m = small().setEpochs(2).fit(typed);
+      float[] w = m.engineModel().params();
+      if (reference == null) {
+        reference = w;
+      } else {
+        assertArrayEquals(reference, w, "label type " + type);
+      }
+    }
+    Dataset<Row> strings = blobs.withColumn("label", functions.col("label").cast("string"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> small().fit(strings));
+    assertTrue(e.getMessage().contains("must be of type numeric"), e.getMessage());
+  }
+
+  @Test
+  void estimatorAndModelRoundTripThroughSaveAndLoad() throws IOException {
+    SparkpropClassifier c = small().setRegParam(1e-4).setEpochs(3);
+    String ePath = dir.resolve("estimator").toString();
+    c.save(ePath);
+    assertThrows(IOException.class, () -> c.save(ePath), "no silent overwrite");
+    c.write().overwrite().save(ePath);
+    SparkpropClassifier loaded = SparkpropClassifier.load(ePath);
+    assertEquals(c.uid(), loaded.uid());
+    for (Param<?> p : c.params()) {
+      assertEquals(c.isDefined(p), loaded.isDefined(p), p.name());
+      if (c.isDefined(p)) {
+        assertEquals(String.valueOf(c.getOrDefault(p)), String.valueOf(loaded.getOrDefault(p)), p.name());
+      }
+    }
+
+    SparkpropClassificationModel m = c.fit(blobs);
+    String mPath = dir.resolve("model").toString();
+    m.save(mPath);
+    assertThrows(IOException.class, () -> m.save(mPath));
+    SparkpropClassificationModel back = SparkpropClassificationModel.load(mPath);
+    assertEquals(m.uid(), back.uid());
+    assertEquals(m.getRegParam(), back.getRegParam());
+    assertEquals(m.numClasses(), back.numClasses());
+    List<Row> before = m.transform(blobs).select("rawPrediction", "probability", "prediction").collectAsList();
+    List<Row> after = back.transform(blobs).select("rawPrediction", "probability", "prediction").collectAsList();
+    assertEquals(before, after, "identical predictions after save and load");
+    assertTrue(Files.exists(Path.of(mPath, "model", "metadata.json")), "the command line's format");
+    assertFalse(back.hasSummary());
+
+    Exception wrong = assertThrows(Exception.class, () -> SparkpropRegressionModel.load(mPath));
+    assertTrue(wrong.getMessage().contains("not a org.sparkprop.ml.SparkpropRegressionModel"),
+        wrong.getMessage());
+    Path meta = Path.of(mPath, "metadata", "part-00000");
+    Files.writeString(meta, Files.readString(meta).replace("\"sparkpropFormatVersion\":1",
+        "\"sparkpropFormatVersion\":99"));
+    Files.deleteIfExists(Path.of(mPath, "metadata", ".part-00000.crc"));   // Hadoop would catch the edit
+    Exception version = assertThrows(Exception.class, () -> SparkpropClassificationModel.load(mPath));
+    assertTrue(version.getMessage().contains("format version 99"), version.getMessage());
+  }
+
+  @Test
+  void transformRunsNoActionAndWorksOnStreams() throws Exception {
+    SparkpropClassificationModel m = small().setEpochs(3).fit(moons);
+    Path in = dir.resolve("stream-in");
+    moons.limit(50).write().parquet(in.toString());
+    Dataset<Row> stream = spark.readStream().schema(moons.schema()).parquet(in.toString());
+    StreamingQuery q = m.transform(stream).select("prediction").writeStream().format("memory")
+        .queryName("sparkprop_predictions").start();
+    q.processAllAvailable();
+    q.stop();
+    long n = spark.sql("select * from sparkprop_predictions").count();
+    assertEquals(50, n);
+  }
+
+  @Test
+  void worksInsideSparksOneVsRestAndAsOneVsOne() {
+    SparkpropClassifier binary = new SparkpropClassifier().setHiddenLayers("").setLoss("hinge")
+        .setInit("zeros").setEpochs(10).setBatchSize(32).setStepSize(0.05).setLocalSteps(4);
+    OneVsRestModel ovr = new OneVsRest().setClassifier(binary).fit(blobs);
+    assertEquals(3, ovr.models().length);
+    assertTrue(accuracy(ovr.transform(blobs)) > 0.85, "one-vs-rest accuracy");
+    SparkpropOneVsOneModel ovo = new SparkpropOneVsOne().setClassifier(binary).fit(blobs);
+    assertEquals(3, ovo.models().size());
+    assertTrue(accuracy(ovo.transform(blobs)) > 0.85, "one-vs-one accuracy");
+  }
+
+  @Test
+  void regressorFitsALinearModel() throws IOException {
+    Dataset<Row> reg = SparkData.toDataFrame(spark, ToySets.linear(3000, 5, 0.1, 3).block(), 2);
+    SparkpropRegressor r = new SparkpropRegressor().setInit("zeros").setEpochs(15).setBatchSize(64)
+        .setStepSize(0.02).setSchedule("cosine").setLocalSteps(8);
+    SparkpropRegressionModel m = r.fit(reg);
+    double rmse = new RegressionEvaluator().setMetricName("rmse").evaluate(m.transform(reg));
+    assertEquals(0.1, rmse, 0.02, "RMSE near the noise level");
+    String path = dir.resolve("reg").toString();
+    m.save(path);
+    SparkpropRegressionModel back = SparkpropRegressionModel.load(path);
+    assertEquals(m.transform(reg).select("prediction").collectAsList(),
+        back.transform(reg).select("prediction").collectAsList());
+  }
+
+  @Test
+  void registeredForSparkMlDiscovery() {
+    List<String> found = new ArrayList<>();
+    for (Estimator<?> e : ServiceLoader.load(Estimator.class)) {
+      found.add(e.getClass().getName());
+    }
+    assertTrue(found.contains(SparkpropClassifier.class.getName()), found.toString());
+    assertTrue(found.contains(SparkpropRegressor.class.getName()), found.toString());
+  }
+}
