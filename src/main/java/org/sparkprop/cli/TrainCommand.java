@@ -89,6 +89,7 @@ final class TrainCommand implements Callable<Integer> {
       }
       SparkSessions.defaults(conf, rc.string("spark.master"));
       conf.set("spark.ui.enabled", conf.get("spark.ui.enabled", Boolean.toString(rc.bool("spark.ui"))));
+      boolean ownSession = SparkSession.getDefaultSession().isEmpty();   // embedded: leave it running
       SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       startup = (System.nanoTime() - s0) / 1e9;
@@ -125,7 +126,9 @@ final class TrainCommand implements Callable<Integer> {
         summary.put("jobs", trainer.stats().jobs);
         summary.put("outside_compute_fraction", round(trainer.stats().outsideComputeFraction()));
       } finally {
-        spark.stop();
+        if (ownSession) {
+          spark.stop();
+        }
       }
     } else {
       long d0 = System.nanoTime();

@@ -73,7 +73,7 @@ final class Persistence {
     String line;
     try {
       line = sc.textFile(path + "/metadata", 1).first();
-    } catch (RuntimeException e) {
+    } catch (Exception e) {                                // Hadoop's InvalidInputException is checked
       throw new IOException("no Spark ML metadata at " + path + "/metadata: " + e.getMessage(), e);
     }
     JsonNode meta = ArrayFile.json().readTree(line);

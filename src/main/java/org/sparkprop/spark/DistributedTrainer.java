@@ -65,6 +65,7 @@ public final class DistributedTrainer {
   private final List<TrainingListener> listeners = new ArrayList<>();
   private List<String> classNames;
   private String dataSource = "spark";
+  private TaskHook hook;
   private final RunStats stats = new RunStats();
 
   public DistributedTrainer(JavaSparkContext sc, TrainConfig cfg, SparkTrainConfig dist) {
@@ -84,6 +85,12 @@ public final class DistributedTrainer {
 
   public DistributedTrainer listener(TrainingListener l) {
     listeners.add(l);
+    return this;
+  }
+
+  /** Runs {@code h} at the start of every training task (fault injection in tests). */
+  public DistributedTrainer taskHook(TaskHook h) {
+    this.hook = h;
     return this;
   }
 
@@ -127,7 +134,7 @@ public final class DistributedTrainer {
           }
           return new Scaler.Stats().add(b);
         }).treeReduce(Scaler.Stats::merge, dist.aggregationDepth());
-      } catch (RuntimeException e) {
+      } catch (Exception e) {                            // Spark's SparkException is checked
         throw SparkData.unwrap(e);
       }
       Scaler scaler = stats0.toScaler(Scaler.Kind.parse(cfg.scaling()), net.inputSize());
@@ -151,7 +158,7 @@ public final class DistributedTrainer {
         if (val != null) {
           SparkData.partitionRows(val);
         }
-      } catch (RuntimeException e) {
+      } catch (Exception e) {                            // Spark's SparkException is checked
         throw SparkData.unwrap(e);
       }
       long rows = Arrays.stream(sizes).asLongStream().sum();
@@ -409,9 +416,17 @@ public final class DistributedTrainer {
       try {
         sc.setJobDescription("sparkprop " + (outer == null ? "step " : "round at step ") + (st.step + 1));
         total = aggregate(data.mapPartitionsWithIndex(
-            outer == null ? new Tasks.SyncStep(bc, plan) : new Tasks.LocalRound(bc, plan), true));
-      } catch (RuntimeException e) {
-        throw SparkData.unwrap(e);
+            outer == null ? new Tasks.SyncStep(bc, plan, hook) : new Tasks.LocalRound(bc, plan, hook),
+            true));
+      } catch (Exception e) {                              // Spark's SparkException is checked
+        RuntimeException u = SparkData.unwrap(e);
+        if (u instanceof IllegalArgumentException) {
+          throw u;
+        }
+        throw new IllegalStateException("the Spark job for step " + (st.step + 1) + " failed even "
+            + "after Spark's retries (" + rootMessage(e) + "); training stopped with " + st.step
+            + " steps applied" + (checkpoints == null ? "" : "; resume from the last checkpoint in "
+            + checkpoints.store().location()), e);
       } finally {
         bc.destroy();
       }
@@ -544,6 +559,16 @@ public final class DistributedTrainer {
         throw new UncheckedIOException("could not write checkpoint: " + e.getMessage(), e);
       }
     }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    String m = t.getMessage() == null ? t.getClass().getName() : t.getMessage();
+    int nl = m.indexOf('\n');
+    return nl > 0 ? m.substring(0, nl) : m;
   }
 
   /** Distributed evaluation of a trained model on blocks of unscaled data. */

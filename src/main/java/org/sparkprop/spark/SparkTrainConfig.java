@@ -122,7 +122,10 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
         checkpointDir, checkpointEvery, keepLast, overwrite);
   }
 
-  /** Settings that define the computation (saved with checkpoints and models). */
+  /**
+   * Settings that define the computation (saved with checkpoints and models, and compared when
+   * resuming). Where checkpoints go and how often is bookkeeping, not computation: left out.
+   */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("mode", mode.configName());
@@ -136,9 +139,6 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
     m.put("orderedAggregation", orderedAggregation);
     m.put("lrScaling", lrScaling);
     m.put("referenceBatch", referenceBatch);
-    m.put("checkpointDir", checkpointDir);
-    m.put("checkpointEvery", checkpointEvery);
-    m.put("keepLast", keepLast);
     return m;
   }
 }

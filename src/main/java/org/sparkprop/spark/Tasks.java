@@ -42,14 +42,17 @@ final class Tasks {
     private static final long serialVersionUID = 1L;
     private final Broadcast<Snapshot> snapshot;
     private final RoundPlan plan;
+    private final TaskHook hook;
 
-    SyncStep(Broadcast<Snapshot> snapshot, RoundPlan plan) {
+    SyncStep(Broadcast<Snapshot> snapshot, RoundPlan plan, TaskHook hook) {
       this.snapshot = snapshot;
       this.plan = plan;
+      this.hook = hook;
     }
 
     @Override
-    public Iterator<Partial> call(Integer partition, Iterator<Block> it) {
+    public Iterator<Partial> call(Integer partition, Iterator<Block> it) throws Exception {
+      runHook(hook, partition, plan);
       Partial out = new Partial();
       out.tasks = 1;
       Block b = blockOf(it);
@@ -86,14 +89,17 @@ final class Tasks {
     private static final long serialVersionUID = 1L;
     private final Broadcast<Snapshot> snapshot;
     private final RoundPlan plan;
+    private final TaskHook hook;
 
-    LocalRound(Broadcast<Snapshot> snapshot, RoundPlan plan) {
+    LocalRound(Broadcast<Snapshot> snapshot, RoundPlan plan, TaskHook hook) {
       this.snapshot = snapshot;
       this.plan = plan;
+      this.hook = hook;
     }
 
     @Override
-    public Iterator<Partial> call(Integer partition, Iterator<Block> it) {
+    public Iterator<Partial> call(Integer partition, Iterator<Block> it) throws Exception {
+      runHook(hook, partition, plan);
       Partial out = new Partial();
       out.tasks = 1;
       Block b = blockOf(it);
@@ -173,6 +179,13 @@ final class Tasks {
         }
       }
       return one(out);
+    }
+  }
+
+  private static void runHook(TaskHook hook, int partition, RoundPlan plan) throws Exception {
+    if (hook != null) {
+      org.apache.spark.TaskContext ctx = org.apache.spark.TaskContext.get();
+      hook.beforeTask(partition, plan.firstStep(), ctx == null ? 0 : ctx.attemptNumber());
     }
   }
 
