@@ -3,7 +3,6 @@ package org.sparkprop.ml;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -95,9 +94,7 @@ final class Persistence {
   @SuppressWarnings({"unchecked", "rawtypes"})
   static ParamMap paramMap(Params instance, JsonNode paramMap) throws IOException {
     ParamMap map = ParamMap.empty();
-    Iterator<Map.Entry<String, JsonNode>> it = paramMap.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : paramMap.properties()) {
       if (!instance.hasParam(e.getKey())) {
         throw new IOException("saved param '" + e.getKey() + "' is unknown to "
             + instance.getClass().getSimpleName() + " (saved by a different version?)");

@@ -185,7 +185,7 @@ public final class SparkpropClassificationModel
    * and needs it resolved; Spark's own implementation is kept.
    */
   @Override
-  @SuppressWarnings("rawtypes")
+  @SuppressWarnings({"rawtypes", "unchecked"})
   public scala.Tuple3 findSummaryModel() {
     return super.findSummaryModel();
   }

@@ -377,8 +377,9 @@ public final class DistributedTrainer {
     /**
      * After each round, the H that keeps Spark's fixed cost (the round's wall time minus the tasks'
      * compute) at most {@code overheadTarget} of a job: overhead ≤ f·(overhead + H·step) gives
-     * H ≥ overhead·(1 − f) / (f·step). Costs fall as the JIT warms up, so H is re-derived every
-     * round from the latest one (capped at an epoch's steps).
+     * H ≥ overhead·(1 − f) / (f·step), then evened out so an epoch splits into equal rounds.
+     * Costs fall as the JIT warms up, so H is re-derived every round from the latest one (capped
+     * at an epoch's steps).
      */
     int chooseLocalSteps(int current) {
       double stepSeconds = lastTaskComputeSeconds / Math.max(1, lastRoundSteps);
@@ -386,6 +387,8 @@ public final class DistributedTrainer {
       double f = dist.overheadTarget();
       int h = (int) Math.ceil(overhead * (1 - f) / (f * Math.max(stepSeconds, 1e-6)));
       h = Math.max(1, Math.min(h, stepsPerEpoch));
+      int rounds = (stepsPerEpoch + h - 1) / h;               // equal rounds: no short last round
+      h = (stepsPerEpoch + rounds - 1) / rounds;              // paying a whole job's overhead
       stats.jobOverheadMs = overhead * 1000;
       if (current == 0 || h > 2 * current || 2 * h < current) {
         LOG.info("local SGD: job overhead {} ms, {} ms per local step -> H = {} steps per round "
@@ -412,6 +415,7 @@ public final class DistributedTrainer {
       long t0 = System.nanoTime();
       RoundPlan plan = new RoundPlan(cfg, st.step + 1, h, stepsPerEpoch, sizes, st.lrScale, totalSteps);
       Broadcast<Snapshot> bc = sc.broadcast(snapshot(st));
+      long tb = System.nanoTime();
       Partial total;
       try {
         sc.setJobDescription("sparkprop " + (outer == null ? "step " : "round at step ") + (st.step + 1));
@@ -437,9 +441,9 @@ public final class DistributedTrainer {
         applyRound(st, total, h);
       }
       long t2 = System.nanoTime();
-      LOG.debug("job {}: {} steps, wall {} ms (aggregate {} ms, driver {} ms), task compute {} s total",
-          stats.jobs + 1, h, (t2 - t0) / 1_000_000, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
-          total.computeSeconds);
+      LOG.debug("job {}: {} steps, wall {} ms (broadcast {} ms, job {} ms, driver {} ms), task compute "
+          + "{} s total", stats.jobs + 1, h, (t2 - t0) / 1_000_000, (tb - t0) / 1_000_000,
+          (t1 - tb) / 1_000_000, (t2 - t1) / 1_000_000, total.computeSeconds);
       stats.jobs++;
       stats.wallSeconds += (t2 - t0) / 1e9;
       stats.driverSeconds += (t2 - t1) / 1e9;
@@ -582,10 +586,5 @@ public final class DistributedTrainer {
     } finally {
       bc.destroy();
     }
-  }
-
-  /** For tests: the inner optimizer state of a snapshot must not alias driver arrays. */
-  static OptimizerState copyOf(OptimizerState s) {
-    return s.copy();
   }
 }

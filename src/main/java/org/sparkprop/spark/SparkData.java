@@ -264,14 +264,4 @@ public final class SparkData {
     }
     return out;
   }
-
-  static List<Block> nonEmpty(List<Block> blocks) {
-    List<Block> out = new ArrayList<>();
-    for (Block b : blocks) {
-      if (b.rows() > 0) {
-        out.add(b);
-      }
-    }
-    return out;
-  }
 }

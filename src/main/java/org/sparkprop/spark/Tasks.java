@@ -136,13 +136,18 @@ final class Tasks {
             EpochPlan.noiseSeed(plan.config().seed(), t, partition, 0), null);
         try {
           rule.step(params, worker.grad(), worker.sums().lossSum, worker.sums().weightSum, os, t,
-              plan.lrScale());
+              plan.lrScale(), false);
         } catch (DivergenceException e) {
           out.divergedAt = t;
           out.divergence = e.getMessage();
           return one(out);
         }
         out.sums.add(worker.sums());
+      }
+      if (!org.sparkprop.linalg.FloatArrays.allFinite(params, 0, params.length)) {
+        out.divergedAt = plan.firstStep() + plan.steps() - 1;
+        out.divergence = "a replica's weights became non-finite during its round";
+        return one(out);
       }
       out.vector = scaled(params, share);
       out.state = scaled(state, share);

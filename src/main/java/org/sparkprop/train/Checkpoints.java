@@ -162,8 +162,7 @@ public final class Checkpoints {
     List<String> diffs = new ArrayList<>();
     JsonNode saved = h.path("config");
     JsonNode now = normalised(config);
-    for (var it = now.fields(); it.hasNext(); ) {
-      var e = it.next();
+    for (Map.Entry<String, JsonNode> e : now.properties()) {
       if (!MAY_CHANGE.contains(e.getKey()) && !e.getValue().equals(saved.path(e.getKey()))) {
         diffs.add(e.getKey() + ": checkpoint " + saved.path(e.getKey()) + ", this run " + e.getValue());
       }
@@ -198,7 +197,11 @@ public final class Checkpoints {
       st.bestParams = c.array("best.params", where);
       st.bestNetState = c.array("best.netState", where);
     }
-    st.extras.putAll(ArrayFile.json().convertValue(h.path("extras"), Map.class));
+    Map<String, Object> extras = ArrayFile.json().convertValue(h.path("extras"),
+        new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
+    if (extras != null) {
+      st.extras.putAll(extras);
+    }
     for (JsonNode m : h.path("history")) {
       st.history.add(ArrayFile.json().treeToValue(m, EpochMetrics.class));
     }

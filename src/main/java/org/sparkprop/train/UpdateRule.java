@@ -1,6 +1,7 @@
 package org.sparkprop.train;
 
 import java.util.List;
+import org.sparkprop.linalg.FloatArrays;
 import org.sparkprop.nn.ParamSegment;
 import org.sparkprop.nn.Penalty;
 import org.sparkprop.optim.Optimizer;
@@ -56,15 +57,14 @@ public final class UpdateRule {
   /** g[from,to) ← g/weightSum + ∇P(w); returns Σ g² over the range (NaN-propagating). */
   public double prepare(float[] w, float[] g, double weightSum, int from, int to) {
     float inv = (float) (1.0 / weightSum);
-    double sq = 0;
+    if (penalty.isNone()) {
+      return FloatArrays.scaleAndSumOfSquares(g, inv, from, to);   // one pass instead of two
+    }
     for (int i = from; i < to; i++) {
       g[i] *= inv;
     }
     penalty.addGradient(w, g, segments, from, to);
-    for (int i = from; i < to; i++) {
-      sq += (double) g[i] * g[i];
-    }
-    return sq;
+    return FloatArrays.sumOfSquares(g, from, to);
   }
 
   /** The clipping factor for a gradient of squared norm {@code normSq}, 1 when not clipping. */
@@ -79,17 +79,19 @@ public final class UpdateRule {
    */
   public boolean apply(float[] w, float[] g, OptimizerState state, long t, float lr, float scale,
                        int from, int to) {
+    applyUnchecked(w, g, state, t, lr, scale, from, to);
+    return FloatArrays.allFinite(w, from, to);
+  }
+
+  /** {@link #apply} without scanning the new weights, for replicas whose result is checked later. */
+  public void applyUnchecked(float[] w, float[] g, OptimizerState state, long t, float lr,
+                             float scale, int from, int to) {
     if (scale != 1f) {
       for (int i = from; i < to; i++) {
         g[i] *= scale;
       }
     }
     optimizer.update(w, g, state, t, lr, from, to);
-    boolean finite = true;
-    for (int i = from; i < to; i++) {
-      finite &= Float.isFinite(w[i]);
-    }
-    return finite;
   }
 
   /** Copies w and the optimizer state on [from, to) into {@code backup} (same layout). */
@@ -120,14 +122,21 @@ public final class UpdateRule {
 
   /**
    * The whole update on one thread. {@code g} holds Σgrad and is overwritten. Returns the gradient
-   * norm (before clipping).
+   * norm (before clipping). With {@code checkWeights} false the new weights are not scanned: for a
+   * local-SGD replica, whose weights are a copy checked at the end of its round (and a non-finite
+   * weight shows up as a non-finite loss at the next step anyway).
    */
   public double step(float[] w, float[] g, double lossSum, double weightSum, OptimizerState state,
-                     long t, double lrScale) {
+                     long t, double lrScale, boolean checkWeights) {
     double sq = prepare(w, g, weightSum, 0, g.length);
     checkFinite(t, lossSum, sq);
-    if (!apply(w, g, state, t, learningRate(t, lrScale), clipScale(sq), 0, g.length)) {
-      throw new DivergenceException(t, "the update produced non-finite weights", false);
+    float lr = learningRate(t, lrScale);
+    if (checkWeights) {
+      if (!apply(w, g, state, t, lr, clipScale(sq), 0, g.length)) {
+        throw new DivergenceException(t, "the update produced non-finite weights", false);
+      }
+    } else {
+      applyUnchecked(w, g, state, t, lr, clipScale(sq), 0, g.length);
     }
     return Math.sqrt(sq);
   }

@@ -1,0 +1,129 @@
+package org.sparkprop.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkprop.testing.SparkTestSession;
+import org.sparkprop.train.ArrayFile;
+
+/** The command line end to end: train (local and Spark), evaluate, predict, gradcheck, errors. */
+class CommandLineTest {
+
+  @TempDir
+  Path dir;
+
+  /** Runs the command line, capturing stdout and stderr. */
+  record Run(int status, String out, String err) {
+    JsonNode lastJson() throws Exception {
+      String[] lines = out.strip().split("\n");
+      return ArrayFile.json().readTree(lines[lines.length - 1]);
+    }
+  }
+
+  static Run run(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true));
+    System.setErr(new PrintStream(err, true));
+    try {
+      int status = Main.execute(args);
+      return new Run(status, out.toString(), err.toString());
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  @Test
+  void trainLocallyThenEvaluateAndPredict() throws Exception {
+    Path out = dir.resolve("moons");
+    Run train = run("train", "--config", "conf/two-moons.conf", "--set", "training.trainer=local",
+        "--set", "training.epochs=10", "--out", out.toString());
+    assertEquals(0, train.status(), train.err());
+    JsonNode summary = train.lastJson();
+    assertTrue(summary.get("test_accuracy").asDouble() > 0.95, summary.toString());
+    assertTrue(summary.get("train_seconds").asDouble() > 0);
+    for (String f : List.of("model/metadata.json", "model/weights.bin", "metrics.csv", "metrics.json",
+        "training.png", "summary.json", "config.json")) {
+      assertTrue(Files.size(out.resolve(f)) > 0, f);
+    }
+    assertEquals(11, Files.readAllLines(out.resolve("metrics.csv")).size(), "header + 10 epochs");
+    assertTrue(train.out().contains("epoch 10/10"), train.out());
+    assertTrue(train.out().contains("val_accuracy"), "validation split reported");
+
+    Run eval = run("evaluate", "--model", out.resolve("model").toString(), "--data",
+        "toy:two_moons?n=1000&noise=0.15&seed=2");
+    assertEquals(0, eval.status(), eval.err());
+    assertEquals(summary.get("test_accuracy").asDouble(), eval.lastJson().get("accuracy").asDouble(),
+        1e-4, "evaluate agrees with train's test accuracy");
+
+    for (String mode : List.of("class", "probabilities", "sample", "values")) {
+      Path csv = dir.resolve(mode + ".csv");
+      Run p = run("predict", "--model", out.resolve("model").toString(), "--data",
+          "toy:two_moons?n=50&seed=3", "--output", csv.toString(), "--mode", mode);
+      assertEquals(0, p.status(), p.err());
+      List<String> lines = Files.readAllLines(csv);
+      assertEquals(51, lines.size(), mode);
+      assertTrue(lines.get(0).startsWith("row"), lines.get(0));
+    }
+    Run again = run("predict", "--model", out.resolve("model").toString(), "--data",
+        "toy:two_moons?n=50&seed=3", "--output", dir.resolve("class.csv").toString());
+    assertEquals(1, again.status());
+    assertTrue(again.err().contains("use --overwrite"), again.err());
+  }
+
+  @Test
+  void trainOnSparkWithCheckpoints() throws Exception {
+    SparkTestSession.get();
+    Path out = dir.resolve("spark");
+    Run r = run("train", "--config", "conf/regression.conf", "--set", "training.epochs=3",
+        "--set", "checkpoint.dir=" + dir.resolve("ck").toUri(), "--out", out.toString());
+    assertEquals(0, r.status(), r.err());
+    JsonNode s = r.lastJson();
+    assertEquals("spark", s.get("trainer").asText());
+    assertEquals("local_sgd", s.get("mode").asText());
+    assertTrue(s.get("test_rmse").asDouble() < 0.3, s.toString());
+    assertTrue(Files.list(dir.resolve("ck")).anyMatch(p -> p.getFileName().toString().startsWith("ckpt-")));
+    Run twice = run("train", "--config", "conf/regression.conf", "--set", "training.epochs=3",
+        "--set", "checkpoint.dir=" + dir.resolve("ck").toUri(), "--out", dir.resolve("other").toString());
+    assertEquals(1, twice.status());
+    assertTrue(twice.err().contains("already holds"), twice.err());
+  }
+
+  @Test
+  void gradcheckPassesForGoodNetworks() throws Exception {
+    Run ok = run("gradcheck", "--network", "5-7tanh+bn-4sigmoid(2)-3", "--loss", "cross_entropy",
+        "--penalty", "l2(0.1)");
+    assertEquals(0, ok.status(), ok.out() + ok.err());
+    assertTrue(ok.lastJson().get("passes").asBoolean());
+    Run hinge = run("gradcheck", "--network", "5-6relu-1", "--loss", "hinge");
+    assertEquals(0, hinge.status(), hinge.out());
+  }
+
+  @Test
+  void errorsSayWhatIsWrongInOneLine() {
+    Run typo = run("train", "--config", "conf/two-moons.conf", "--set", "training.epoch=3");
+    assertEquals(1, typo.status());
+    assertTrue(typo.err().contains("unknown setting 'training.epoch'"), typo.err());
+    Run spec = run("train", "--config", "conf/two-moons.conf", "--set", "model.network=2-32tanx-2",
+        "--set", "training.trainer=local", "--out", dir.resolve("x").toString());
+    assertEquals(1, spec.status());
+    assertTrue(spec.err().contains("unknown activation 'tanx'"), spec.err());
+    assertEquals(1, spec.err().strip().split("\n").length, "one line: " + spec.err());
+    Run data = run("evaluate", "--model", dir.resolve("none").toString(), "--data", "toy:two_moons");
+    assertEquals(1, data.status());
+    assertTrue(data.err().contains("no Sparkprop model"), data.err());
+    Run usage = run("train", "--no-such-flag");
+    assertEquals(2, usage.status());
+  }
+}
