@@ -37,11 +37,11 @@ sp_java() {
     -cp "$SP_JAR:$(cat "$SP_CP_FILE")" "$@"
 }
 
-# Fashion-MNIST: $SPARKPROP_FASHION_MNIST, ../shared beside the checkout, Debian's package, or data/.
+# Fashion-MNIST: $SPARKPROP_FASHION_MNIST, Debian's dataset-fashion-mnist, or data/ (the public
+# download); scripts/setup.sh --data provides one of the last two.
 sp_fashion_dir() {
   local d
-  for d in "${SPARKPROP_FASHION_MNIST:-}" "$SP_ROOT/../shared/datasets/fashion-mnist" \
-           /usr/share/datasets/fashion-mnist "$SP_ROOT/data/fashion-mnist"; do
+  for d in "${SPARKPROP_FASHION_MNIST:-}" /usr/share/datasets/fashion-mnist "$SP_ROOT/data/fashion-mnist"; do
     if [ -n "$d" ] && [ -f "$d/t10k-labels-idx1-ubyte.gz" ]; then
       (cd "$d" && pwd)
       return 0
