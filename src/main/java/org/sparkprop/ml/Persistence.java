@@ -63,6 +63,20 @@ final class Persistence {
     return node;
   }
 
+  /** The MLWriter of a Sparkprop model: {@link #save} into the path Spark's writer gives. */
+  static org.apache.spark.ml.util.MLWriter writer(Params instance, java.util.function.Supplier<Model> model) {
+    return new org.apache.spark.ml.util.MLWriter() {
+      @Override
+      public void saveImpl(String path) {
+        try {
+          Persistence.save(instance, model.get(), path);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    };
+  }
+
   /** What was loaded: the uid, the explicitly set params (JSON), and the engine model. */
   record Loaded(String uid, JsonNode paramMap, Model model) {}
 

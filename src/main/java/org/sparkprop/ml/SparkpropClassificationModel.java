@@ -146,17 +146,7 @@ public final class SparkpropClassificationModel
 
   @Override
   public MLWriter write() {
-    SparkpropClassificationModel self = this;
-    return new MLWriter() {
-      @Override
-      public void saveImpl(String path) {
-        try {
-          Persistence.save(self, self.engineModel(), path);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-    };
+    return Persistence.writer(this, this::engineModel);
   }
 
   public static MLReader<SparkpropClassificationModel> read() {

@@ -95,17 +95,7 @@ public final class SparkpropRegressionModel
 
   @Override
   public MLWriter write() {
-    SparkpropRegressionModel self = this;
-    return new MLWriter() {
-      @Override
-      public void saveImpl(String path) {
-        try {
-          Persistence.save(self, self.engineModel(), path);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-    };
+    return Persistence.writer(this, this::engineModel);
   }
 
   public static MLReader<SparkpropRegressionModel> read() {
