@@ -34,19 +34,51 @@ final class Persistence {
   private Persistence() {}
 
   static void save(Params instance, Model model, String path) throws IOException {
-    SparkSession spark = SparkSession.active();
+    saveMetadata(instance, path, null);
+    ModelIO.save(model, new HadoopFileStore(path + "/model", sc().hadoopConfiguration()), false);
+  }
+
+  private static JavaSparkContext sc() {
+    return JavaSparkContext.fromSparkContext(SparkSession.active().sparkContext());
+  }
+
+  /** Writes Spark's metadata line for {@code instance}, with {@code extra} fields if given. */
+  static void saveMetadata(Params instance, String path, ObjectNode extra) throws IOException {
     ObjectNode meta = ArrayFile.json().createObjectNode();
     meta.put("class", instance.getClass().getName());
     meta.put("timestamp", System.currentTimeMillis());
-    meta.put("sparkVersion", spark.version());
+    meta.put("sparkVersion", SparkSession.active().version());
     meta.put("uid", instance.uid());
     meta.put("sparkpropFormatVersion", FORMAT_VERSION);
     meta.set("paramMap", params(instance, false));
     meta.set("defaultParamMap", params(instance, true));
-    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    sc.parallelize(List.of(ArrayFile.json().writeValueAsString(meta)), 1)
+    if (extra != null) {
+      meta.set("sparkprop", extra);
+    }
+    sc().parallelize(List.of(ArrayFile.json().writeValueAsString(meta)), 1)
         .saveAsTextFile(path + "/metadata");
-    ModelIO.save(model, new HadoopFileStore(path + "/model", sc.hadoopConfiguration()), false);
+  }
+
+  /** Reads the metadata line at {@code path}, checking class and format version. */
+  static JsonNode loadMetadata(String path, Class<?> expected) throws IOException {
+    String line;
+    try {
+      line = sc().textFile(path + "/metadata", 1).first();
+    } catch (Exception e) {                                // Hadoop's InvalidInputException is checked
+      throw new IOException("no Spark ML metadata at " + path + "/metadata: " + e.getMessage(), e);
+    }
+    JsonNode meta = ArrayFile.json().readTree(line);
+    String cls = meta.path("class").asText();
+    if (!cls.equals(expected.getName())) {
+      throw new IOException("the model at " + path + " is a " + cls + ", not a " + expected.getName()
+          + "; load it with " + cls + ".load");
+    }
+    int version = meta.path("sparkpropFormatVersion").asInt(-1);
+    if (version != FORMAT_VERSION) {
+      throw new IOException("the model at " + path + " has Sparkprop format version " + version
+          + "; this Sparkprop reads version " + FORMAT_VERSION);
+    }
+    return meta;
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -65,11 +97,25 @@ final class Persistence {
 
   /** The MLWriter of a Sparkprop model: {@link #save} into the path Spark's writer gives. */
   static org.apache.spark.ml.util.MLWriter writer(Params instance, java.util.function.Supplier<Model> model) {
+    return writer(path -> save(instance, model.get(), path));
+  }
+
+  /** What was loaded: the uid, the explicitly set params (JSON), and the engine model. */
+  record Loaded(String uid, JsonNode paramMap, Model model) {}
+
+  static Loaded load(String path, Class<?> expected) throws IOException {
+    JsonNode meta = loadMetadata(path, expected);
+    Model model = ModelIO.load(new HadoopFileStore(path + "/model", sc().hadoopConfiguration()));
+    return new Loaded(meta.path("uid").asText(), meta.path("paramMap"), model);
+  }
+
+  /** An MLWriter running {@code save} (which may throw IOException) on the path Spark gives. */
+  static org.apache.spark.ml.util.MLWriter writer(IoConsumer<String> save) {
     return new org.apache.spark.ml.util.MLWriter() {
       @Override
       public void saveImpl(String path) {
         try {
-          Persistence.save(instance, model.get(), path);
+          save.accept(path);
         } catch (IOException e) {
           throw new java.io.UncheckedIOException(e);
         }
@@ -77,31 +123,9 @@ final class Persistence {
     };
   }
 
-  /** What was loaded: the uid, the explicitly set params (JSON), and the engine model. */
-  record Loaded(String uid, JsonNode paramMap, Model model) {}
-
-  static Loaded load(String path, Class<?> expected) throws IOException {
-    SparkSession spark = SparkSession.active();
-    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    String line;
-    try {
-      line = sc.textFile(path + "/metadata", 1).first();
-    } catch (Exception e) {                                // Hadoop's InvalidInputException is checked
-      throw new IOException("no Spark ML metadata at " + path + "/metadata: " + e.getMessage(), e);
-    }
-    JsonNode meta = ArrayFile.json().readTree(line);
-    String cls = meta.path("class").asText();
-    if (!cls.equals(expected.getName())) {
-      throw new IOException("the model at " + path + " is a " + cls + ", not a " + expected.getName()
-          + "; load it with " + cls + ".load");
-    }
-    int version = meta.path("sparkpropFormatVersion").asInt(-1);
-    if (version != FORMAT_VERSION) {
-      throw new IOException("the model at " + path + " has Sparkprop format version " + version
-          + "; this Sparkprop reads version " + FORMAT_VERSION);
-    }
-    Model model = ModelIO.load(new HadoopFileStore(path + "/model", sc.hadoopConfiguration()));
-    return new Loaded(meta.path("uid").asText(), meta.path("paramMap"), model);
+  /** A consumer that may throw IOException. */
+  interface IoConsumer<T> {
+    void accept(T t) throws IOException;
   }
 
   /** The saved params as a ParamMap for {@code instance}; unknown names are an error. */

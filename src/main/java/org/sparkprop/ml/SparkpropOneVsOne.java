@@ -1,10 +1,16 @@
 package org.sparkprop.ml;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
@@ -14,10 +20,10 @@ import org.apache.spark.sql.types.StructType;
  * One-vs-one around a binary {@link SparkpropClassifier}: for every pair of classes i &lt; j it
  * trains a copy of the base classifier on the rows of those two classes (label 1 for j, 0 for i);
  * the model predicts the class with most votes, ties broken by the summed probability of the voters.
- * (Spark's OneVsRest covers one-vs-rest; this is the other classic reduction.) Not persistable:
- * save the pairwise models individually.
+ * (Spark's OneVsRest covers one-vs-rest; this is the other classic reduction.) Saves as Spark's
+ * metadata line plus the base classifier under {@code classifier/}.
  */
-public final class SparkpropOneVsOne extends Estimator<SparkpropOneVsOneModel> {
+public final class SparkpropOneVsOne extends Estimator<SparkpropOneVsOneModel> implements MLWritable {
 
   private static final long serialVersionUID = 1L;
 
@@ -113,6 +119,34 @@ public final class SparkpropOneVsOne extends Estimator<SparkpropOneVsOneModel> {
     }
     SparkpropOneVsOneModel m = new SparkpropOneVsOneModel(uid(), numClasses, models);
     return copyValues(m, ParamMap.empty()).setParent(this);
+  }
+
+  @Override
+  public MLWriter write() {
+    return Persistence.writer(path -> {
+      Persistence.saveMetadata(this, path, null);
+      base.write().save(path + "/classifier");
+    });
+  }
+
+  public static MLReader<SparkpropOneVsOne> read() {
+    return new MLReader<>() {
+      @Override
+      public SparkpropOneVsOne load(String path) {
+        try {
+          JsonNode meta = Persistence.loadMetadata(path, SparkpropOneVsOne.class);
+          SparkpropOneVsOne e = new SparkpropOneVsOne(meta.path("uid").asText());
+          e = e.copy(Persistence.paramMap(e, meta.path("paramMap")));
+          return e.setClassifier(SparkpropClassifier.load(path + "/classifier"));
+        } catch (IOException ex) {
+          throw new UncheckedIOException(ex.getMessage(), ex);
+        }
+      }
+    };
+  }
+
+  public static SparkpropOneVsOne load(String path) {
+    return read().load(path);
   }
 
   @Override

@@ -1,11 +1,18 @@
 package org.sparkprop.ml;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -14,9 +21,13 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.sparkprop.train.ArrayFile;
 
-/** The voting model {@link SparkpropOneVsOne} trains; transform runs no action. */
-public final class SparkpropOneVsOneModel extends Model<SparkpropOneVsOneModel> {
+/**
+ * The voting model {@link SparkpropOneVsOne} trains; transform runs no action. Saves as Spark's
+ * metadata line plus one saved {@link SparkpropClassificationModel} per pair under {@code pairs/k}.
+ */
+public final class SparkpropOneVsOneModel extends Model<SparkpropOneVsOneModel> implements MLWritable {
 
   private static final long serialVersionUID = 1L;
 
@@ -106,6 +117,46 @@ public final class SparkpropOneVsOneModel extends Model<SparkpropOneVsOneModel> 
     Column features = functions.col(getOrDefault(featuresCol));
     return dataset.toDF().withColumn(getOrDefault(predictionCol),
         functions.udf(vote, DataTypes.DoubleType).apply(features));
+  }
+
+  @Override
+  public MLWriter write() {
+    return Persistence.writer(path -> {
+      ObjectNode extra = ArrayFile.json().createObjectNode().put("numClasses", numClasses)
+          .put("pairs", models.size());
+      Persistence.saveMetadata(this, path, extra);
+      for (int k = 0; k < models.size(); k++) {
+        models.get(k).write().save(path + "/pairs/" + k);
+      }
+    });
+  }
+
+  public static MLReader<SparkpropOneVsOneModel> read() {
+    return new MLReader<>() {
+      @Override
+      public SparkpropOneVsOneModel load(String path) {
+        try {
+          JsonNode meta = Persistence.loadMetadata(path, SparkpropOneVsOneModel.class);
+          int k = meta.path("sparkprop").path("numClasses").asInt();
+          int pairs = meta.path("sparkprop").path("pairs").asInt();
+          if (k < 2 || pairs != k * (k - 1) / 2) {
+            throw new IOException(path + ": " + pairs + " pairwise models for " + k + " classes");
+          }
+          List<SparkpropClassificationModel> ms = new ArrayList<>();
+          for (int i = 0; i < pairs; i++) {
+            ms.add(SparkpropClassificationModel.load(path + "/pairs/" + i));
+          }
+          SparkpropOneVsOneModel m = new SparkpropOneVsOneModel(meta.path("uid").asText(), k, ms);
+          return m.copy(Persistence.paramMap(m, meta.path("paramMap")));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e.getMessage(), e);
+        }
+      }
+    };
+  }
+
+  public static SparkpropOneVsOneModel load(String path) {
+    return read().load(path);
   }
 
   @Override

@@ -217,7 +217,7 @@ class SparkpropClassifierTest {
   }
 
   @Test
-  void worksInsideSparksOneVsRestAndAsOneVsOne() {
+  void worksInsideSparksOneVsRestAndAsOneVsOne() throws IOException {
     SparkpropClassifier binary = new SparkpropClassifier().setHiddenLayers("").setLoss("hinge")
         .setInit("zeros").setEpochs(10).setBatchSize(32).setStepSize(0.05).setLocalSteps(4);
     OneVsRestModel ovr = new OneVsRest().setClassifier(binary).fit(blobs);
@@ -226,6 +226,23 @@ class SparkpropClassifierTest {
     SparkpropOneVsOneModel ovo = new SparkpropOneVsOne().setClassifier(binary).fit(blobs);
     assertEquals(3, ovo.models().size());
     assertTrue(accuracy(ovo.transform(blobs)) > 0.85, "one-vs-one accuracy");
+
+    String ovrPath = dir.resolve("ovr").toString();
+    ovr.save(ovrPath);
+    assertEquals(ovr.transform(blobs).select("prediction").collectAsList(),
+        OneVsRestModel.load(ovrPath).transform(blobs).select("prediction").collectAsList());
+    String ovoPath = dir.resolve("ovo").toString();
+    ovo.save(ovoPath);
+    SparkpropOneVsOneModel ovoBack = SparkpropOneVsOneModel.load(ovoPath);
+    assertEquals(ovo.uid(), ovoBack.uid());
+    assertEquals(ovo.transform(blobs).select("prediction").collectAsList(),
+        ovoBack.transform(blobs).select("prediction").collectAsList());
+    SparkpropOneVsOne est = new SparkpropOneVsOne().setClassifier(binary).setPredictionCol("vote");
+    est.save(dir.resolve("ovo-estimator").toString());
+    SparkpropOneVsOne estBack = SparkpropOneVsOne.load(dir.resolve("ovo-estimator").toString());
+    assertEquals("vote", estBack.getOrDefault(estBack.predictionCol()));
+    assertEquals("hinge", estBack.getClassifier().getLoss());
+    assertEquals(10, estBack.getClassifier().getEpochs());
   }
 
   @Test
