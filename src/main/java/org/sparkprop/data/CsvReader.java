@@ -114,6 +114,10 @@ public final class CsvReader {
         y[i] = classNames.indexOf(labels.get(i));
       }
     }
+    if ((long) n * (width - 1) > Integer.MAX_VALUE - 8) {
+      throw new IOException(file + ": " + n + " rows × " + (width - 1) + " features is too large for "
+          + "one block");
+    }
     float[] x = new float[n * (width - 1)];
     for (int i = 0; i < n; i++) {
       System.arraycopy(rows.get(i), 0, x, i * (width - 1), width - 1);

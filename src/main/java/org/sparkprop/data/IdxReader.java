@@ -34,7 +34,7 @@ public final class IdxReader {
             + Integer.toHexString(magic) + ", expected 0x801)");
       }
       count = in.readInt();
-      byte[] raw = readFully(in, count, labels);
+      byte[] raw = readFully(in, count, Files.size(labels), labels);
       y = new float[count];
       for (int i = 0; i < count; i++) {
         y[i] = raw[i] & 0xFF;
@@ -53,13 +53,17 @@ public final class IdxReader {
         throw new IOException(images + " holds " + n + " images but " + labels + " holds " + count
             + " labels");
       }
-      int features = rows * cols;
-      byte[] raw = readFully(in, (long) n * features, images);
+      if (rows <= 0 || cols <= 0 || n <= 0) {
+        throw new IOException(images + ": header announces " + n + " images of " + rows + "x" + cols
+            + " pixels");
+      }
+      long features = (long) rows * cols;
+      byte[] raw = readFully(in, n * features, Files.size(images), images);
       float[] x = new float[raw.length];
       for (int i = 0; i < raw.length; i++) {
         x[i] = (raw[i] & 0xFF) / 255f;
       }
-      return new Dataset(new Block(n, features, 1, x, y, null, images.toString()),
+      return new Dataset(new Block(n, (int) features, 1, x, y, null, images.toString()),
           images + " + " + labels);
     } catch (EOFException e) {
       throw new IOException(images + ": file ends early (truncated?)", e);
@@ -93,9 +97,14 @@ public final class IdxReader {
         1 << 16));
   }
 
-  private static byte[] readFully(DataInputStream in, long n, Path p) throws IOException {
-    if (n < 0 || n > Integer.MAX_VALUE - 8) {
-      throw new IOException(p + ": header announces " + n + " bytes, which is not a valid size");
+  /**
+   * Reads n data bytes. A header cannot make us allocate more than the file could hold: gzip
+   * compresses IDX at most ~1000×, so n is checked against that bound before allocating.
+   */
+  private static byte[] readFully(DataInputStream in, long n, long fileSize, Path p) throws IOException {
+    if (n < 0 || n > Integer.MAX_VALUE - 8 || n > fileSize * 1032L) {
+      throw new IOException(p + ": header announces " + n + " data bytes, which does not fit a "
+          + fileSize + "-byte file (corrupt header?)");
     }
     byte[] b = new byte[(int) n];
     try {

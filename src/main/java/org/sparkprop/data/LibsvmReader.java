@@ -101,7 +101,13 @@ public final class LibsvmReader {
       throw new IOException(file + ": no features found; give the feature count or check the file");
     }
     int n = labels.size();
-    float[] x = new float[n * features];
+    long cells = (long) n * features;
+    if (cells > Integer.MAX_VALUE - 8) {
+      throw new IOException(file + ": " + n + " rows × " + features + " features is too large to "
+          + "densify in one block (largest index " + maxIndex + "); give numFeatures or read it "
+          + "through Spark (libsvm: on a distributed path)");
+    }
+    float[] x = new float[(int) cells];
     float[] y = new float[n];
     for (int r = 0; r < n; r++) {
       y[r] = labels.get(r)[0];

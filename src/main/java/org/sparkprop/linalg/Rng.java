@@ -18,6 +18,7 @@ public final class Rng {
   public static final long SPLIT = 0x5B17L;
   public static final long AUGMENT = 0xA06EL;
   public static final long SAMPLE = 0x5A3BL;
+  public static final long SEARCH = 0x5EA5L;
 
   private long state;
 

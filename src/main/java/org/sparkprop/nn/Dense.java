@@ -30,6 +30,10 @@ public final class Dense implements Layer {
     if (nIn <= 0 || nOut <= 0) {
       throw new IllegalArgumentException("dense layer sizes must be positive, got " + nIn + "→" + nOut);
     }
+    if ((long) nIn * nOut + nOut + offset > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("dense layer " + nIn + "→" + nOut + " brings the network past "
+          + "2^31 parameters, more than one float array holds");
+    }
     this.nIn = nIn;
     this.nOut = nOut;
     this.offset = offset;

@@ -40,7 +40,8 @@ public final class GradientCheck {
   /**
    * @param h the finite-difference step
    * @param floor the smallest denominator of the relative error (guards near-zero gradients)
-   * @param maxCoordinates check at most this many coordinates per array (chosen evenly), 0 = all
+   * @param maxCoordinates check at most this many coordinates per array (drawn at random, seeded
+   *     by the array length), 0 = all
    */
   public GradientCheck(double h, double floor, int maxCoordinates) {
     this.h = h;

@@ -65,7 +65,7 @@ public record NetworkSpec(int inputSize, List<Block> blocks) {
       throw new IllegalArgumentException("Empty network spec; expected e.g. 784-256relu-128relu-10");
     }
     String s = text.trim().toLowerCase(Locale.ROOT).replace(" ", "");
-    String[] tokens = s.split("-", -1);
+    String[] tokens = splitOutsideParentheses(s, '-');
     if (tokens.length < 2) {
       throw malformed(text, 1, s, "a spec needs an input size and an output layer, e.g. 784-10");
     }
@@ -82,7 +82,7 @@ public record NetworkSpec(int inputSize, List<Block> blocks) {
     if (token.isEmpty()) {
       throw malformed(spec, pos, token, "empty layer (two '-' in a row, or a trailing '-')");
     }
-    String[] parts = token.split("\\+", -1);
+    String[] parts = splitOutsideParentheses(token, '+');
     String head = parts[0];
     int digits = 0;
     while (digits < head.length() && Character.isDigit(head.charAt(digits))) {
@@ -139,6 +139,26 @@ public record NetworkSpec(int inputSize, List<Block> blocks) {
       }
     }
     return new Block(units, activation, param, bn, dropout);
+  }
+
+  /** Splits on {@code sep}, except inside parentheses: dropout(1e-3) stays one token. */
+  private static String[] splitOutsideParentheses(String s, char sep) {
+    List<String> out = new ArrayList<>();
+    int depth = 0;
+    int start = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '(') {
+        depth++;
+      } else if (c == ')') {
+        depth--;
+      } else if (c == sep && depth == 0) {
+        out.add(s.substring(start, i));
+        start = i + 1;
+      }
+    }
+    out.add(s.substring(start));
+    return out.toArray(new String[0]);
   }
 
   private static int parsePositive(String spec, int pos, String token, String what) {

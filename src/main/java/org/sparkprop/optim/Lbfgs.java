@@ -15,8 +15,8 @@ import java.util.function.IntConsumer;
  *   stop: k = maxIterations, or |f_k − f_{k+1}| ≤ tolerance·max(|f_{k+1}|, 1),
  *         or ‖g‖ ≤ tolerance·max(‖x‖, 1), or no step satisfies the line search
  * </pre>
- * The first step is scaled to length 1 (α_0 = 1/‖g_0‖). History vectors are kept in double; the
- * objective is evaluated in float32 like every other part of the engine.
+ * The first trial step is α_0 = min(1, 1/‖g_0‖), at most unit length. History vectors are kept in
+ * double; the objective is evaluated in float32 like every other part of the engine.
  *
  * <p>Why not breeze's L-BFGS, which MLlib uses: its {@code DiffFunction} cannot be implemented in
  * Java (the trait's specialised {@code double apply(T)} clashes with Function1's
@@ -93,18 +93,18 @@ public record Lbfgs(int maxIterations, int memory, double tolerance) {
         reason = "line search found no acceptable step";
         break;
       }
-      newest = (newest + 1) % memory;
       double sy = 0;
       for (int i = 0; i < n; i++) {
-        s[newest][i] = xNew[i] - x[i];
-        y[newest][i] = gNew[i] - g[i];
-        sy += s[newest][i] * y[newest][i];
+        sy += (xNew[i] - x[i]) * (gNew[i] - g[i]);
       }
-      if (sy > 1e-12) {
+      if (sy > 1e-12) {                                  // keep only pairs of positive curvature,
+        newest = (newest + 1) % memory;                  // replacing the oldest when full
+        for (int i = 0; i < n; i++) {
+          s[newest][i] = xNew[i] - x[i];
+          y[newest][i] = gNew[i] - g[i];
+        }
         rho[newest] = 1 / sy;
         stored = Math.min(stored + 1, memory);
-      } else {
-        newest = (newest - 1 + memory) % memory;         // drop a pair without positive curvature
       }
       double previous = fx;
       System.arraycopy(xNew, 0, x, 0, n);

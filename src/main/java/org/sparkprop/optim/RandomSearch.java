@@ -30,7 +30,7 @@ public record RandomSearch(int trials, double scale) {
     int bestTrial = -1;
     Rng rng = new Rng(0);
     for (int t = 0; t < trials; t++) {
-      rng.reseed(Rng.derive(seed, Rng.INIT, t));
+      rng.reseed(Rng.derive(seed, Rng.SEARCH, t));
       for (int i = 0; i < n; i++) {
         w[i] = (float) (rng.nextGaussian() * scale);
       }

@@ -215,7 +215,7 @@ public final class DistributedTrainer {
       this.sizes = sizes;
       this.rows = rows;
       this.scaler = scaler;
-      this.stepsPerEpoch = EpochPlan.stepsPerEpoch(rows, cfg.batchSize());
+      this.stepsPerEpoch = EpochPlan.stepsPerEpoch(sizes, cfg.batchSize());
       this.totalSteps = (long) stepsPerEpoch * cfg.epochs();
       this.optimizer = cfg.buildOptimizer();
       this.rule = new UpdateRule(optimizer, cfg.buildSchedule(totalSteps), cfg.buildPenalty(),

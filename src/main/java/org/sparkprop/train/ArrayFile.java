@@ -135,10 +135,14 @@ public final class ArrayFile {
     }
     long remaining = all.length - 8L - b.position();
     long declared = 0;
+    java.util.Set<String> names = new java.util.HashSet<>();
     for (JsonNode e : table) {
       long len = e.path("length").asLong(-1);
-      if (len < 0) {
-        throw new IOException(where + " declares a negative array length");
+      if (!e.path("length").canConvertToLong() || len < 0 || len > Integer.MAX_VALUE / 4) {
+        throw new IOException(where + " declares an invalid array length " + e.path("length"));
+      }
+      if (!e.path("name").isTextual() || !names.add(e.path("name").asText())) {
+        throw new IOException(where + " has a missing or repeated array name " + e.path("name"));
       }
       declared += len * 4;
     }

@@ -27,9 +27,12 @@ public final class Checkpoints {
 
   static final String PREFIX = "ckpt-";
   static final String SUFFIX = ".bin";
-  /** Config keys that may change between a run and its resumption. */
-  static final Set<String> MAY_CHANGE = Set.of("epochs", "threads", "patience", "minDelta",
-      "restoreBest", "onDivergence", "microBatch", "checkpointDir", "checkpointEvery", "keepLast");
+  /**
+   * Config keys that may differ between a run and its resumption. Everything else must match, since
+   * it shapes the computation: even the number of epochs (schedules span the whole run) and the
+   * thread count or micro-batch size (they split dropout masks and batch-norm statistics).
+   */
+  static final Set<String> MAY_CHANGE = Set.of("onDivergence");
 
   private final FileStore store;
   private final int keepLast;

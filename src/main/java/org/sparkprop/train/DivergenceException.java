@@ -20,8 +20,8 @@ public final class DivergenceException extends RuntimeException {
    */
   public DivergenceException(long step, String what, boolean weightsIntact) {
     super("Training diverged at step " + step + ": " + what + ". "
-        + (weightsIntact ? "The update was not applied; the weights (and the last checkpoint) are "
-            + "those of step " + (step - 1) + "."
+        + (weightsIntact ? "The update was not applied: the weights are those of step " + (step - 1)
+            + ", and the last checkpoint is intact."
             : "The weights in memory are unusable; the last checkpoint is intact.")
         + " Lower the learning rate, add gradient clipping (clipNorm), or set onDivergence=skip to "
         + "skip such steps and halve the learning rate.");

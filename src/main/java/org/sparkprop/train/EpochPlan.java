@@ -8,7 +8,8 @@ import org.sparkprop.linalg.Rng;
  *
  * <pre>
  *   N = Σ_p n_p rows in P partitions (the local trainer: P = 1, or the shards it was given)
- *   S = ⌈N / B⌉ steps per epoch (B ≥ N: one step, full-batch gradient descent)
+ *   S = min(⌈N / B⌉, max_p n_p) steps per epoch (B ≥ N: one step, full-batch gradient descent;
+ *       the cap keeps every step non-empty when B is smaller than the number of partitions)
  *   π_{e,p} = permutation of partition p's rows in epoch e, seeded by (seed, e, p)
  *   step s of epoch e takes, from every partition p, the rows π_{e,p}[⌊s·n_p/S⌋ .. ⌊(s+1)·n_p/S⌋)
  * </pre>
@@ -20,15 +21,24 @@ public final class EpochPlan {
 
   private EpochPlan() {}
 
-  /** S = ⌈N / B⌉, at least 1; {@code batchSize <= 0} means full batch. */
-  public static int stepsPerEpoch(long totalRows, int batchSize) {
-    if (totalRows <= 0) {
+  /**
+   * S = min(⌈N / B⌉, largest partition), at least 1; {@code batchSize <= 0} means full batch. With
+   * S ≤ n_p for the largest partition p, every step takes at least one of its rows.
+   */
+  public static int stepsPerEpoch(int[] partitionRows, int batchSize) {
+    long total = 0;
+    int largest = 0;
+    for (int n : partitionRows) {
+      total += n;
+      largest = Math.max(largest, n);
+    }
+    if (total <= 0) {
       throw new IllegalArgumentException("cannot plan epochs over an empty dataset");
     }
-    if (batchSize <= 0 || batchSize >= totalRows) {
+    if (batchSize <= 0 || batchSize >= total) {
       return 1;
     }
-    return (int) ((totalRows + batchSize - 1) / batchSize);
+    return (int) Math.min((total + batchSize - 1) / batchSize, largest);
   }
 
   /** First position (in the epoch's permutation) of step s's rows in a partition of n rows. */

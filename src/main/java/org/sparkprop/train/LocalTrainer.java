@@ -28,9 +28,10 @@ import org.sparkprop.optim.Optimizer;
  *   -  caller: check loss and ‖g‖ are finite, clipping factor
  *   C  every thread, over its slice: clip, optimizer update
  * </pre>
- * The same seed and thread count give bit-identical weights: summation orders are fixed.
- * Batch-norm statistics are per thread's share of the batch; replicas' running statistics are
- * averaged (by rows) after each step.
+ * The same seed and thread count give bit-identical weights: summation orders are fixed. Another
+ * thread count changes the summation order and, with dropout or batch norm, the masks and batch
+ * statistics each thread draws (statistics are per thread's share of the batch; the replicas'
+ * running statistics are averaged by rows after each step).
  */
 public final class LocalTrainer {
 
@@ -60,6 +61,9 @@ public final class LocalTrainer {
 
   /** Writes a checkpoint every {@code everyEpochs} epochs into {@code store}. */
   public LocalTrainer checkpoints(Checkpoints store, int everyEpochs) {
+    if (everyEpochs < 1) {
+      throw new IllegalArgumentException("checkpoint every N epochs needs N >= 1, got " + everyEpochs);
+    }
     this.checkpoints = store;
     this.checkpointEveryEpochs = everyEpochs;
     return this;
@@ -105,7 +109,11 @@ public final class LocalTrainer {
     if (validation != null) {
       Blocks.checkFits(validation, net, "validation data");
     }
-    Scaler scaler = Scaler.fit(Scaler.Kind.parse(cfg.scaling()), Blocks.concat(shards));
+    Scaler.Stats stats = new Scaler.Stats();
+    for (Block b : shards) {
+      stats.add(b);
+    }
+    Scaler scaler = stats.toScaler(Scaler.Kind.parse(cfg.scaling()), net.inputSize());
     List<Block> data = shards.stream().map(scaler::apply).toList();
     Block val = validation == null ? null : scaler.apply(validation);
     try (Run run = new Run(net, data, val, rows)) {
@@ -128,20 +136,29 @@ public final class LocalTrainer {
     return fit(shards, validation, st);
   }
 
+  /** Identifies the training data for checkpoints: sizes and position-weighted checksums. */
   static Map<String, Object> fingerprint(List<Block> shards) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("rows", shards.stream().mapToLong(Block::rows).sum());
     m.put("features", shards.get(0).features());
     m.put("shards", shards.size());
-    double checksum = 0;
+    double labels = 0;
+    double features = 0;
     for (Block b : shards) {
-      float[] y = b.y();
-      for (int i = 0; i < y.length; i++) {
-        checksum += y[i] * (double) ((i % 97) + 1);
-      }
+      labels += checksum(b.y());
+      features += checksum(b.x());
     }
-    m.put("labelChecksum", checksum);
+    m.put("labelChecksum", labels);
+    m.put("featureChecksum", features);
     return m;
+  }
+
+  private static double checksum(float[] a) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      s += a[i] * (double) ((i % 97) + 1);
+    }
+    return s;
   }
 
   /** One training run: threads, workers and buffers, released at the end. */
@@ -153,6 +170,7 @@ public final class LocalTrainer {
     final int threads;
     final int stepsPerEpoch;
     final UpdateRule rule;
+    final org.sparkprop.nn.Penalty penalty;
     final Optimizer optimizer;
     final ParallelRunner runner;
     final GradientWorker[] workers;
@@ -172,10 +190,12 @@ public final class LocalTrainer {
       this.validation = validation;
       this.rows = rows;
       this.threads = cfg.threads();
-      this.stepsPerEpoch = EpochPlan.stepsPerEpoch(rows, cfg.batchSize());
+      this.stepsPerEpoch = EpochPlan.stepsPerEpoch(
+          shards.stream().mapToInt(Block::rows).toArray(), cfg.batchSize());
       this.optimizer = cfg.buildOptimizer();
+      this.penalty = cfg.buildPenalty();
       this.rule = new UpdateRule(optimizer, cfg.buildSchedule((long) stepsPerEpoch * cfg.epochs()),
-          cfg.buildPenalty(), cfg.clipNorm(), net.segments());
+          penalty, cfg.clipNorm(), net.segments());
       this.runner = new ParallelRunner(threads, "sparkprop-trainer");
       int micro = Math.min(cfg.microBatch(), Math.max(1, (int) Math.min(rows, Integer.MAX_VALUE)));
       this.workers = new GradientWorker[threads];
@@ -192,6 +212,7 @@ public final class LocalTrainer {
       }
       this.partialSq = new double[threads];
       this.finite = new boolean[threads];
+      this.bounds = new int[shards.size() + 1];
       this.identities = new int[shards.size()][];
     }
 
@@ -314,7 +335,7 @@ public final class LocalTrainer {
     }
 
     private double penaltyValue(float[] w) {
-      return cfg.buildPenalty().value(w, net.segments());
+      return penalty.value(w, net.segments());
     }
 
     private void recordFullBatch(TrainingState st, int iterations, long t0) {
@@ -386,34 +407,87 @@ public final class LocalTrainer {
       return identities[p];
     }
 
+    /**
+     * What the phases of the current step work on. Set by {@link #step} before each phase, read by
+     * the prebuilt phase functions, so that a step allocates nothing.
+     */
+    TrainingState cur;
+    long curT;
+    int curS;
+    int curTotal;
+    double curWeightSum;
+    float curLr;
+    float curScale;
+    final int[] bounds;                                    // prefix sums of the step's rows per shard
+    final java.util.function.IntConsumer gradients = this::gradientsOf;
+    final java.util.function.IntConsumer reduce = this::reduceOf;
+    final java.util.function.IntConsumer update = this::updateOf;
+    final java.util.function.IntConsumer rollback = this::rollbackOf;
+
+    /** A: each thread's share of the batch → its gradient, loss and batch-norm statistics. */
+    void gradientsOf(int k) {
+      GradientWorker w = workers[k];
+      w.reset();
+      System.arraycopy(cur.netState, 0, stateCopies[k], 0, cur.netState.length);
+      int lo = (int) ((long) k * curTotal / threads);
+      int hi = (int) ((long) (k + 1) * curTotal / threads);
+      for (int p = 0; p < shards.size(); p++) {
+        int from = Math.max(lo, bounds[p]);
+        int to = Math.min(hi, bounds[p + 1]);
+        if (from < to) {
+          int base = EpochPlan.chunkStart(shards.get(p).rows(), curS, stepsPerEpoch) - bounds[p];
+          long noise = EpochPlan.noiseSeed(cfg.seed(), curT, p, from - bounds[p]);
+          w.accumulate(shards.get(p), perms[p], base + from, base + to, cur.params, stateCopies[k],
+              noise, augmentation);
+        }
+      }
+    }
+
+    /** B: over each thread's slice of the parameters, Σ of the threads' gradients, mean, penalty, ‖·‖². */
+    void reduceOf(int k) {
+      float[] g = workers[0].grad();
+      int from = (int) ((long) k * g.length / threads);
+      int to = (int) ((long) (k + 1) * g.length / threads);
+      for (int j = 1; j < threads; j++) {
+        float[] gj = workers[j].grad();
+        for (int i = from; i < to; i++) {
+          g[i] += gj[i];
+        }
+      }
+      partialSq[k] = rule.prepare(cur.params, g, curWeightSum, from, to);
+    }
+
+    /** C: clip and update each slice (saving it first when a divergent step may be rolled back). */
+    void updateOf(int k) {
+      float[] g = workers[0].grad();
+      int from = (int) ((long) k * g.length / threads);
+      int to = (int) ((long) (k + 1) * g.length / threads);
+      if (backup != null) {
+        UpdateRule.save(cur.params, cur.optimizer, backup, from, to);
+      }
+      finite[k] = rule.apply(cur.params, g, cur.optimizer, curT, curLr, curScale, from, to);
+    }
+
+    /** Undoes C (onDivergence=skip). */
+    void rollbackOf(int k) {
+      int n = cur.params.length;
+      UpdateRule.restore(cur.params, cur.optimizer, backup, (int) ((long) k * n / threads),
+          (int) ((long) (k + 1) * n / threads));
+    }
+
     /** One update: phases A, B, C of the class comment. */
     void step(TrainingState st, int epoch, int s) {
       long t = st.step + 1;
-      int[] bounds = new int[shards.size() + 1];          // prefix sums of this step's rows per shard
       for (int p = 0; p < shards.size(); p++) {
         int n = shards.get(p).rows();
         bounds[p + 1] = bounds[p] + EpochPlan.chunkStart(n, s + 1, stepsPerEpoch)
             - EpochPlan.chunkStart(n, s, stepsPerEpoch);
       }
-      int total = bounds[shards.size()];
-      float[] params = st.params;
-      runner.run(k -> {                                    // A: gradients
-        GradientWorker w = workers[k];
-        w.reset();
-        System.arraycopy(st.netState, 0, stateCopies[k], 0, st.netState.length);
-        int lo = (int) ((long) k * total / threads);
-        int hi = (int) ((long) (k + 1) * total / threads);
-        for (int p = 0; p < shards.size(); p++) {
-          int from = Math.max(lo, bounds[p]);
-          int to = Math.min(hi, bounds[p + 1]);
-          if (from < to) {
-            int base = EpochPlan.chunkStart(shards.get(p).rows(), s, stepsPerEpoch) - bounds[p];
-            long noise = EpochPlan.noiseSeed(cfg.seed(), t, p, from - bounds[p]);
-            w.accumulate(shards.get(p), perms[p], base + from, base + to, params, stateCopies[k],
-                noise, augmentation);
-          }
-        }
-      });
+      cur = st;
+      curT = t;
+      curS = s;
+      curTotal = bounds[shards.size()];
+      runner.run(gradients);
       double lossSum = 0;
       double weightSum = 0;
       for (GradientWorker w : workers) {
@@ -424,20 +498,8 @@ public final class LocalTrainer {
         throw new IllegalArgumentException("step " + t + " has total sample weight " + weightSum
             + "; sample weights must not all be zero");
       }
-      float[] g = workers[0].grad();
-      int n = g.length;
-      double wsum = weightSum;
-      runner.run(k -> {                                    // B: reduce, mean, penalty, norm²
-        int from = (int) ((long) k * n / threads);
-        int to = (int) ((long) (k + 1) * n / threads);
-        for (int j = 1; j < threads; j++) {
-          float[] gj = workers[j].grad();
-          for (int i = from; i < to; i++) {
-            g[i] += gj[i];
-          }
-        }
-        partialSq[k] = rule.prepare(params, g, wsum, from, to);
-      });
+      curWeightSum = weightSum;
+      runner.run(reduce);
       double sq = 0;
       for (double v : partialSq) {
         sq += v;
@@ -455,30 +517,21 @@ public final class LocalTrainer {
             Double.isFinite(lossSum) ? "non-finite gradient" : "non-finite loss", st.lrScale);
         return;
       }
-      float scale = rule.clipScale(sq);
-      float lr = rule.learningRate(t, st.lrScale);
-      boolean skipMode = cfg.skipOnDivergence();
-      if (skipMode && backup == null) {
-        backup = new float[1 + st.optimizer.slotCount()][params.length];
+      curScale = rule.clipScale(sq);
+      curLr = rule.learningRate(t, st.lrScale);
+      if (cfg.skipOnDivergence() && backup == null) {
+        backup = new float[1 + st.optimizer.slotCount()][st.params.length];
       }
-      runner.run(k -> {                                    // C: clip and update
-        int from = (int) ((long) k * n / threads);
-        int to = (int) ((long) (k + 1) * n / threads);
-        if (skipMode) {
-          UpdateRule.save(params, st.optimizer, backup, from, to);
-        }
-        finite[k] = rule.apply(params, g, st.optimizer, t, lr, scale, from, to);
-      });
+      runner.run(update);
       boolean allFinite = true;
       for (boolean f : finite) {
         allFinite &= f;
       }
       if (!allFinite) {
-        if (!skipMode) {
+        if (backup == null) {
           throw new DivergenceException(t, "the update produced non-finite weights", false);
         }
-        runner.run(k -> UpdateRule.restore(params, st.optimizer, backup,
-            (int) ((long) k * n / threads), (int) ((long) (k + 1) * n / threads)));
+        runner.run(rollback);
         st.lrScale *= 0.5;
         st.skippedSteps++;
         st.step = t;
@@ -489,7 +542,7 @@ public final class LocalTrainer {
         float[] avg = st.netState;
         java.util.Arrays.fill(avg, 0f);
         for (int k = 0; k < threads; k++) {
-          float share = (float) (workers[k].sums().rows / (double) total);
+          float share = (float) (workers[k].sums().rows / (double) curTotal);
           for (int i = 0; i < avg.length; i++) {
             avg[i] += share * stateCopies[k][i];
           }

@@ -87,10 +87,7 @@ public final class Model {
 
   /** Loss and accuracy (or RMSE) on unscaled data, which this model scales itself. */
   public BatchSums evaluate(Block data) {
-    if (data.features() != numFeatures()) {
-      throw new IllegalArgumentException("data has " + data.features() + " features, the model "
-          + "expects " + numFeatures());
-    }
+    org.sparkprop.data.Blocks.checkFits(data, network, "evaluation data");
     return new Evaluator(network, 256).evaluate(params, netState, scaler.apply(data));
   }
 }

@@ -117,10 +117,10 @@ public final class ModelIO {
         classNames.add(n.asText());
       }
     }
-    Scaler.Kind kind = Scaler.Kind.parse(meta.path("scaling").asText("none"));
-    @SuppressWarnings("unchecked")
-    Map<String, Object> provenance = ArrayFile.json().convertValue(meta.path("provenance"), Map.class);
     try {
+      Scaler.Kind kind = Scaler.Kind.parse(meta.path("scaling").asText("none"));
+      Map<String, Object> provenance = ArrayFile.json().convertValue(meta.path("provenance"),
+          new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
       return new Model(net, params, state, new Scaler(kind, shift, scale), classNames,
           provenance == null ? Map.of() : provenance);
     } catch (IllegalArgumentException e) {

@@ -8,7 +8,8 @@ import java.util.function.IntConsumer;
  * Runs {@code body(k)} for k = 0..n−1 on n threads (the caller is thread 0) and waits for all:
  * a fork-join barrier cheap enough to use several times per training step. Workers spin briefly
  * on a generation counter, then park; the caller spins briefly on the completion count, then
- * yields. The first exception thrown by any body is rethrown to the caller.
+ * yields. The first exception thrown by any body is rethrown to the caller; a closed runner
+ * refuses new work.
  */
 final class ParallelRunner implements AutoCloseable {
 
@@ -20,7 +21,8 @@ final class ParallelRunner implements AutoCloseable {
   private volatile IntConsumer task;
   private volatile long generation;
   private volatile boolean closed;
-  private volatile Throwable failure;
+  private final java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   ParallelRunner(int n, String name) {
     if (n < 1) {
@@ -42,11 +44,14 @@ final class ParallelRunner implements AutoCloseable {
   }
 
   void run(IntConsumer body) {
+    if (closed) {
+      throw new IllegalStateException("the trainer's threads were shut down");
+    }
     if (n == 1) {
       body.accept(0);
       return;
     }
-    failure = null;
+    failure.set(null);
     done.set(0);
     task = body;
     generation++;                                    // volatile write publishes task and reset
@@ -56,7 +61,7 @@ final class ParallelRunner implements AutoCloseable {
     try {
       body.accept(0);
     } catch (Throwable e) {
-      failure = e;
+      failure.compareAndSet(null, e);
     }
     int spins = 0;
     while (done.get() < n - 1) {
@@ -66,7 +71,7 @@ final class ParallelRunner implements AutoCloseable {
         Thread.yield();
       }
     }
-    Throwable f = failure;
+    Throwable f = failure.get();
     if (f != null) {
       if (f instanceof RuntimeException re) {
         throw re;
@@ -96,7 +101,7 @@ final class ParallelRunner implements AutoCloseable {
       try {
         task.accept(id);
       } catch (Throwable e) {
-        failure = e;
+        failure.compareAndSet(null, e);
       }
       done.incrementAndGet();
     }

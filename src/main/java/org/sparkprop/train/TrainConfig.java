@@ -57,15 +57,28 @@ public record TrainConfig(
   public TrainConfig {
     optimizer = optimizer.trim().toLowerCase(Locale.ROOT);
     optimizerParams = Map.copyOf(optimizerParams);
-    NetworkSpec.parse(network);
+    NetworkSpec spec = NetworkSpec.parse(network);
+    if (isFullBatchSolver(optimizer) && spec.blocks().stream()
+        .anyMatch(b -> b.batchNorm() || b.dropout() > 0)) {
+      throw new IllegalArgumentException(optimizer + " minimises a deterministic full-batch "
+          + "objective: remove +bn and +dropout from the network, or use a first-order optimizer");
+    }
     Init.parse(init);
     Penalty.parse(penalty);
     if (!isFullBatchSolver(optimizer)) {
       Optimizers.create(optimizer, optimizerParams);
     } else if (optimizer.equals(RANDOM_SEARCH)) {
       randomSearch(optimizerParams, epochs);
-    } else if (!optimizerParams.keySet().stream().allMatch(k -> k.equals("memory") || k.equals("tolerance"))) {
-      throw new IllegalArgumentException("lbfgs takes memory and tolerance, got " + optimizerParams.keySet());
+    } else {
+      if (!optimizerParams.keySet().stream().allMatch(k -> k.equals("memory") || k.equals("tolerance"))) {
+        throw new IllegalArgumentException("lbfgs takes memory and tolerance, got "
+            + optimizerParams.keySet());
+      }
+      double memory = optimizerParams.getOrDefault("memory", 10.0);
+      if (!(memory >= 1 && memory <= 1000 && memory == Math.rint(memory))) {
+        throw new IllegalArgumentException("lbfgs memory must be an integer in [1, 1000], got " + memory);
+      }
+      new Lbfgs(epochs, (int) memory, optimizerParams.getOrDefault("tolerance", 1e-6));
     }
     Schedule.parse(schedule, learningRate, 1000);
     Scaler.Kind.parse(scaling);

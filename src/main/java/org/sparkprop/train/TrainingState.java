@@ -50,12 +50,14 @@ public final class TrainingState {
    * because {@code patience} epochs passed without an improvement of more than {@code minDelta}.
    */
   public boolean observe(double value, int epoch, int patience, double minDelta) {
-    if (value < bestValue - minDelta || bestParams == null) {
+    if (value < bestValue - minDelta || bestEpoch == 0) {
       bestValue = value;
       bestEpoch = epoch;
       epochsWithoutImprovement = 0;
-      bestParams = params.clone();
-      bestNetState = netState.clone();
+      if (patience > 0) {                                // only early stopping restores weights
+        bestParams = params.clone();
+        bestNetState = netState.clone();
+      }
       return false;
     }
     epochsWithoutImprovement++;

@@ -58,8 +58,12 @@ class GoldenEngineTest {
     d.forward(params, new float[0], x, out, rows, new Scratch(0), true);
     assertClose(c.get("out"), out, out.length, 1e-5, "out");
     float[] grad = new float[d.paramCount()];
+    java.util.Arrays.fill(grad, 1f);                       // backward adds into what is there
     float[] dIn = new float[rows * nIn];
     d.backward(params, x, out, f(c.get("dOut")), dIn, grad, rows, new Scratch(0));
+    for (int i = 0; i < grad.length; i++) {
+      grad[i] -= 1f;
+    }
     assertClose(c.get("dW"), grad, nIn * nOut, 1e-5, "dW");
     float[] db = java.util.Arrays.copyOfRange(grad, nIn * nOut, grad.length);
     assertClose(c.get("db"), db, nOut, 1e-5, "db");

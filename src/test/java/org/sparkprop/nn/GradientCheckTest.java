@@ -120,9 +120,11 @@ class GradientCheckTest {
         () -> net.lossAndGradient(params, net.initState(), ws, 2, false, new float[net.paramCount()],
             0, false));
     assertTrue(e.getMessage().contains("Heaviside step is for prediction only"), e.getMessage());
-    // ... but it predicts: step(z) is 1 exactly where z > 0.
-    float[] out = net.forward(params, net.initState(), ws, 2, false, 0);
-    assertEquals(0f, out[0]);
+    // ... but it predicts: step(z) is 1 exactly where z > 0 (here z is the bias: 0.5, then -0.5).
+    params[3] = 0.5f;
+    assertEquals(1f, net.forward(params, net.initState(), ws, 2, false, 0)[0]);
+    params[3] = -0.5f;
+    assertEquals(0f, net.forward(params, net.initState(), ws, 2, false, 0)[0]);
   }
 
   @Test

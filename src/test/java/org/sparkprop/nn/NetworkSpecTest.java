@@ -39,6 +39,13 @@ class NetworkSpecTest {
   }
 
   @Test
+  void numbersWithExponentsInsideParentheses() {
+    NetworkSpec s = NetworkSpec.parse("10-8leakyrelu(1e-2)+dropout(5e-2)-2");
+    assertEquals(0.01, s.blocks().get(0).activationParam(), 1e-12);
+    assertEquals(0.05, s.blocks().get(0).dropout(), 1e-12);
+  }
+
+  @Test
   void linearModelsHaveNoHiddenLayer() {
     Network softmaxRegression = Network.of("784-10", "cross_entropy");
     assertEquals(1, softmaxRegression.layers().size());

@@ -129,7 +129,15 @@ class DistributedTrainerTest {
           .model().params();
       String ck = dir.resolve("ck-" + mode.mode()).toUri().toString();
       SparkTrainConfig withCk = mode.withCheckpoints(ck, 4, false);
-      new DistributedTrainer(sc, mlp().epochs(2).build(), withCk).fit(rdd(shards), null, false);
+      assertThrows(IllegalStateException.class, () -> new DistributedTrainer(sc, c4, withCk)
+          .listener(new org.sparkprop.train.TrainingListener() {
+            @Override
+            public void onEpoch(org.sparkprop.train.EpochMetrics m) {
+              if (m.epoch() == 2) {
+                throw new IllegalStateException("simulated crash after epoch 2");
+              }
+            }
+          }).fit(rdd(shards), null, false));
       TrainingResult resumed = new DistributedTrainer(sc, c4, withCk).fit(rdd(shards), null, true);
       assertArrayEquals(straight, resumed.model().params(), "mode " + mode.mode());
       assertEquals(4, resumed.history().size());

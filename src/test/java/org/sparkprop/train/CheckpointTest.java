@@ -35,7 +35,8 @@ class CheckpointTest {
     TrainingResult straight = new LocalTrainer(config(4)).fit(List.of(data), val, null);
 
     Checkpoints ck = new Checkpoints(new LocalFileStore(dir), 2);
-    new LocalTrainer(config(2)).checkpoints(ck, 1).fit(List.of(data), val, null);   // "stopped"
+    assertThrows(Crash.class, () -> new LocalTrainer(config(4)).checkpoints(ck, 1)
+        .listener(crashAfter(2)).fit(List.of(data), val, null));
     assertEquals(2, ck.steps().size());
     TrainingResult resumed = new LocalTrainer(config(4)).checkpoints(ck, 1).resume(List.of(data), val);
 
@@ -44,6 +45,23 @@ class CheckpointTest {
     assertEquals(straight.history().size(), resumed.history().size());
     assertEquals(straight.history().get(3).validationLoss(), resumed.history().get(3).validationLoss());
     assertEquals(2, ck.steps().size(), "keepLast prunes older checkpoints");
+  }
+
+  /** A simulated crash of the training process. */
+  static final class Crash extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+  }
+
+  /** Stops training after {@code epoch}'s checkpoint was written. */
+  static TrainingListener crashAfter(int epoch) {
+    return new TrainingListener() {
+      @Override
+      public void onEpoch(EpochMetrics m) {
+        if (m.epoch() == epoch) {
+          throw new Crash();
+        }
+      }
+    };
   }
 
   @Test
@@ -63,11 +81,11 @@ class CheckpointTest {
     Block data = ToySets.twoMoons(100, 0.2, 3);
     Checkpoints ck = new Checkpoints(new LocalFileStore(dir), 3);
     new LocalTrainer(config(1)).checkpoints(ck, 1).fit(List.of(data), null, null);
-    TrainConfig other = config(2).toBuilder().learningRate(0.1).seed(9).build();
+    TrainConfig other = config(1).toBuilder().learningRate(0.1).seed(9).build();
     IOException e = assertThrows(IOException.class,
         () -> new LocalTrainer(other).checkpoints(ck, 1).resume(List.of(data), null));
     assertTrue(e.getMessage().contains("learningRate") && e.getMessage().contains("seed"), e.getMessage());
-    IOException d = assertThrows(IOException.class, () -> new LocalTrainer(config(2)).checkpoints(ck, 1)
+    IOException d = assertThrows(IOException.class, () -> new LocalTrainer(config(1)).checkpoints(ck, 1)
         .resume(List.of(ToySets.twoMoons(120, 0.2, 3)), null));
     assertTrue(d.getMessage().contains("data:"), d.getMessage());
   }
@@ -99,7 +117,26 @@ class CheckpointTest {
     Files.writeString(dir.resolve("j.bin"), "not a sparkprop file, but long enough to be read");
     e = assertThrows(IOException.class, () -> ArrayFile.read(store, "j.bin"));
     assertTrue(e.getMessage().contains("bad magic"), e.getMessage());
+    // A well-formed, checksummed file whose header announces absurd or repeated arrays.
+    for (String table : new String[] {"[{\"name\":\"a\",\"length\":4611686018427387903}]",
+        "[{\"name\":\"a\",\"length\":0},{\"name\":\"a\",\"length\":0}]",
+        "[{\"length\":0}]"}) {
+      Files.write(dir.resolve("h.bin"), forged("{\"arrays\":" + table + "}"));
+      e = assertThrows(IOException.class, () -> ArrayFile.read(store, "h.bin"), table);
+      assertTrue(e.getMessage().contains("h.bin"), e.getMessage());
+    }
     assertTrue(store.list().stream().noneMatch(n -> n.contains("tmp")), "no temporary files left");
+  }
+
+  /** Magic, version, the given header and a valid CRC: what a hostile writer could produce. */
+  static byte[] forged(String header) {
+    byte[] h = header.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 8 + h.length + 8);
+    b.put("SPARKPRP".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(1).putInt(h.length).put(h);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(b.array(), 0, b.position());
+    b.putLong(crc.getValue());
+    return b.array();
   }
 
   @Test
@@ -121,8 +158,30 @@ class CheckpointTest {
       assertArrayEquals(a.slot(k), b.slot(k));
     }
     assertArrayEquals(st.params, back.params);
+    assertArrayEquals(st.netState, back.netState);
     assertEquals(st.step, back.step);
     assertEquals(st.history, back.history);
+    st.lrScale = 0.25;
+    st.skippedSteps = 3;
+    st.bestParams = st.params.clone();
+    st.bestNetState = st.netState.clone();
+    st.bestEpoch = 1;
+    st.bestValue = 0.5;
+    st.epochsWithoutImprovement = 2;
+    st.stopped = true;
+    Checkpoints third = new Checkpoints(new LocalFileStore(dir.resolve("third")), 1);
+    third.save(st, c.buildNetwork(), c.toMap(), LocalTrainer.fingerprint(List.of(data)),
+        Map.of("localSteps", 7));
+    TrainingState all = third.load(third.latest(), c.buildNetwork(), c.buildOptimizer(), null,
+        c.toMap(), LocalTrainer.fingerprint(List.of(data)));
+    assertEquals(0.25, all.lrScale);
+    assertEquals(3, all.skippedSteps);
+    assertArrayEquals(st.bestParams, all.bestParams);
+    assertEquals(1, all.bestEpoch);
+    assertEquals(0.5, all.bestValue);
+    assertEquals(2, all.epochsWithoutImprovement);
+    assertTrue(all.stopped);
+    assertEquals(7, ((Number) all.extras.get("localSteps")).intValue());
   }
 
   @Test

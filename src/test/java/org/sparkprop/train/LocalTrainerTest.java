@@ -234,6 +234,13 @@ class LocalTrainerTest {
     e = assertThrows(IllegalArgumentException.class,
         () -> new LocalTrainer(c).fit(Block.empty(2, 1, false), null));
     assertTrue(e.getMessage().contains("empty"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.builder()
+        .network("2-8relu+bn-2").optimizer("lbfgs").build());
+    assertTrue(e.getMessage().contains("remove +bn and +dropout"), e.getMessage());
+    Model m = new LocalTrainer(c.toBuilder().epochs(1).build()).fit(ToySets.twoMoons(50, 0.1, 1), null)
+        .model();
+    e = assertThrows(IllegalArgumentException.class, () -> m.evaluate(badLabel));
+    assertTrue(e.getMessage().contains("out of range"), e.getMessage());
   }
 
   @Test
