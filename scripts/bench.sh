@@ -12,14 +12,14 @@ case "$what" in
   engine)
     "$SP_ROOT/scripts/setup.sh"
     sp_build
-    sp_java org.sparkprop.bench.EngineBench "$@" 2>/dev/null
+    sp_bench engine org.sparkprop.bench.EngineBench "$@"
     ;;
   local)
     "$SP_ROOT/scripts/setup.sh" --bench
     sp_build
     epochs="${1:-5}"
     data="$(sp_fashion_dir)"
-    local_json="$(sp_java org.sparkprop.bench.LocalBench "$data" "$epochs" 2 1 2>/dev/null)"
+    local_json="$(sp_bench local org.sparkprop.bench.LocalBench "$data" "$epochs" 2 1)"
     echo "$local_json"
     torch_json="$(OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 "$SP_ROOT/scripts/bench/torch_mlp.py" "$data" "$epochs" 2 1)"
     echo "$torch_json"

@@ -63,7 +63,15 @@ stop() {
 case "${1:-}" in
   start) shift; start "$@" ;;
   stop) stop ;;
-  status) for f in "$STATE"/*.pid; do [ -f "$f" ] && echo "$(basename "$f" .pid) $(cat "$f") $(kill -0 "$(cat "$f")" 2>/dev/null && echo up || echo down)"; done ;;
+  status)
+    found=0
+    for f in "$STATE"/*.pid; do
+      [ -f "$f" ] || continue
+      found=1
+      echo "$(basename "$f" .pid) $(cat "$f") $(kill -0 "$(cat "$f")" 2>/dev/null && echo up || echo down)"
+    done
+    [ "$found" = 1 ] || echo "no cluster started by this script"
+    ;;
   run)
     shift
     "$SP_ROOT/scripts/setup.sh" --data

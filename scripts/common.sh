@@ -1,5 +1,6 @@
 # Sourced by Sparkprop's scripts: paths, environment and helpers. Not meant to run on its own.
 SP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SP_USER_LOCAL_IP="${SPARK_LOCAL_IP:-}"                     # set by the user, or ours for local runs
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"      # the hostname may resolve to loopback
 export SPARK_SCALA_VERSION=2.13                            # needed by local-cluster and Workers
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"   # we parallelise; OpenBLAS must not
@@ -30,6 +31,18 @@ sp_build() {
   fi
 }
 
+# Runs a benchmark main; its log goes to target/bench-<name>.log, shown if it fails.
+sp_bench() {
+  local name="$1"
+  shift
+  local log="$SP_ROOT/target/bench-$name.log"
+  if ! sp_java "$@" 2>"$log"; then
+    sp_log "benchmark $name failed; the end of $log:"
+    tail -n 30 "$log" >&2
+    return 1
+  fi
+}
+
 # java with Spark's flags and the full classpath (Spark included, for local mode).
 sp_java() {
   # shellcheck disable=SC2046
@@ -57,7 +70,7 @@ sp_spark_home() {
   if [ ! -d "$home/jars" ] || [ "$SP_CP_FILE" -nt "$home/jars" ]; then
     rm -rf "$home/jars"
     mkdir -p "$home/jars"
-    tr ':' '\n' < "$SP_CP_FILE" | while read -r jar; do
+    tr ':' '\n' < "$SP_CP_FILE" | while read -r jar || [ -n "$jar" ]; do
       [ -n "$jar" ] && ln -sf "$jar" "$home/jars/"
     done
   fi

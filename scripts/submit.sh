@@ -22,6 +22,21 @@ else
   # shellcheck disable=SC2046
   submit=(java $(sp_jvm_flags) "$log_opt" -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.SparkSubmit)
 fi
-exec "${submit[@]}" --conf spark.driver.host="$SPARK_LOCAL_IP" --conf spark.driver.bindAddress="$SPARK_LOCAL_IP" \
-  --conf "spark.driver.extraJavaOptions=$log_opt" \
+# Pin the driver to loopback only for local masters and clusters on this machine: executors on
+# other hosts must reach the driver at its real address (or at the SPARK_LOCAL_IP you export).
+master=local
+for i in "${!spark_args[@]}"; do
+  case "${spark_args[$i]}" in
+    --master) master="${spark_args[$((i + 1))]:-}" ;;
+    --master=*) master="${spark_args[$i]#--master=}" ;;
+  esac
+done
+driver_conf=()
+case "$master" in
+  local*|*127.0.0.1*|*localhost*)
+    driver_conf=(--conf "spark.driver.host=$SPARK_LOCAL_IP" --conf "spark.driver.bindAddress=$SPARK_LOCAL_IP") ;;
+  *)
+    if [ -z "$SP_USER_LOCAL_IP" ]; then unset SPARK_LOCAL_IP; fi ;;
+esac
+exec "${submit[@]}" "${driver_conf[@]}" --conf "spark.driver.extraJavaOptions=$log_opt" \
   --class org.sparkprop.cli.Main "${spark_args[@]}" "$app_jar" "$@"

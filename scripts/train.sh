@@ -17,5 +17,4 @@ done
 if [ -z "${SPARKPROP_FASHION_MNIST:-}" ] && dir="$(sp_fashion_dir)"; then
   export SPARKPROP_FASHION_MNIST="$dir"
 fi
-cd "$SP_ROOT"
 sp_java org.sparkprop.cli.Main train "${args[@]}"

@@ -22,7 +22,8 @@ import org.sparkprop.train.TrainingListener;
 
 /**
  * {@code scripts/bench.sh longrun [STEPS]}: a long synchronous run in local[2] (one Spark job per
- * step, a fresh ~0.8 MB broadcast each) printing the driver's heap after GC every 1,000 steps.
+ * step, a fresh ~0.9 MB broadcast each) printing the driver's heap after GC every 1,000 steps
+ * (every tenth of the run when it is shorter).
  * Leaked broadcasts or growing lineage would show as steady growth.
  */
 public final class LongRunBench {
@@ -45,7 +46,7 @@ public final class LongRunBench {
       TrainingListener probe = new TrainingListener() {
         @Override
         public void onEpoch(EpochMetrics m) {
-          if (m.step() % 1000 == 0) {
+          if (m.step() % Math.min(1000, Math.max(10, steps / 10)) == 0) {
             for (int i = 0; i < 3; i++) {
               System.gc();
             }
@@ -65,10 +66,12 @@ public final class LongRunBench {
       out.put("ms_per_step", Math.round(seconds / t.stats().jobs * 1e5) / 100.0);
       out.put("heap_mb_after_gc", heapMb.toString());
       out.put("at_steps", at.toString());
-      double growth = heapMb.isEmpty() ? Double.NaN : heapMb.get(heapMb.size() - 1) - heapMb.get(0);
-      out.put("growth_mb_after_first_1000_steps", Math.round(growth * 10) / 10.0);
-      out.put("growth_kb_per_step", Math.round(growth * 1000 / Math.max(1,
-          at.get(at.size() - 1) - at.get(0)) * 100) / 100.0);
+      if (heapMb.size() >= 2) {
+        double growth = heapMb.get(heapMb.size() - 1) - heapMb.get(0);
+        out.put("growth_mb_after_first_probe", Math.round(growth * 10) / 10.0);
+        out.put("growth_kb_per_step", Math.round(growth * 1000 / Math.max(1,
+            at.get(at.size() - 1) - at.get(0)) * 100) / 100.0);
+      }
       System.out.println(out);
     } finally {
       spark.stop();

@@ -62,6 +62,14 @@ final class DataSources {
         + "dataset-fashion-mnist, or the public download into data/), or set SPARKPROP_FASHION_MNIST");
   }
 
+  /** Whether the source is read through Spark (Parquet, or a distributed file system path). */
+  static boolean needsSpark(String spec) {
+    int colon = spec.indexOf(':');
+    String kind = colon > 0 ? spec.substring(0, colon).toLowerCase(Locale.ROOT) : "";
+    return kind.equals("parquet") || (kind.equals("libsvm") || kind.equals("csv"))
+        && isDistributed(spec.substring(colon + 1));
+  }
+
   Loaded load(String spec, SparkSession spark, int partitions) throws IOException {
     int colon = spec.indexOf(':');
     if (colon <= 0) {
@@ -103,6 +111,10 @@ final class DataSources {
         return from(spec, CsvReader.read(Path.of(where), o, bad));
       }
       case "parquet" -> {
+        if (spark == null) {
+          throw new IllegalArgumentException(spec + " is read through Spark; this command reads "
+              + "driver-side sources only");
+        }
         Dataset<Row> df = spark.read().parquet(where);
         return fromFrame(spec, df, cfg.string("data.parquet.features"), cfg.string("data.parquet.label"),
             partitions);

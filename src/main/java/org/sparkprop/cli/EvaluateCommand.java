@@ -7,6 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.sparkprop.spark.DistributedTrainer;
+import org.sparkprop.spark.SparkSessions;
 import org.sparkprop.train.ArrayFile;
 import org.sparkprop.train.BatchSums;
 import org.sparkprop.train.Evaluator;
@@ -18,7 +23,7 @@ import picocli.CommandLine.Option;
 
 /** {@code sparkprop evaluate}: loss and accuracy (or RMSE) of a saved model on a data source. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-    description = "Evaluate a saved model on data (driver-side sources).")
+    description = "Evaluate a saved model on data (Spark sources on the executors).")
 final class EvaluateCommand implements Callable<Integer> {
 
   @Option(names = {"-m", "--model"}, required = true, description = "model directory")
@@ -33,12 +38,36 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = {"-s", "--set"}, description = "override a setting")
   List<String> overrides = new ArrayList<>();
 
+  @Option(names = "--master", description = "Spark master, for sources read through Spark "
+      + "(parquet:, hdfs:...); default: spark-submit's, else spark.master of the config")
+  String master;
+
   @Override
   public Integer call() throws Exception {
     Model m = ModelIO.load(new LocalFileStore(model));
     RunConfig rc = RunConfig.load(config, overrides);
-    DataSources.Loaded d = new DataSources(rc).load(data, null, 1);
-    BatchSums s = m.evaluate(d.local());
+    BatchSums s;
+    if (DataSources.needsSpark(data)) {                    // evaluated on the executors
+      SparkConf conf = new SparkConf();
+      if (master != null) {
+        conf.setMaster(master);
+      }
+      SparkSessions.defaults(conf, rc.string("spark.master"));
+      boolean own = SparkSession.getDefaultSession().isEmpty();
+      SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+      try {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        DataSources.Loaded d = new DataSources(rc).load(data, spark, sc.defaultParallelism());
+        s = DistributedTrainer.evaluate(sc, m, d.distributed(sc, sc.defaultParallelism()), rc.train()
+            .toBuilder().network(m.network().spec().toString()).loss(m.network().loss().name()).build());
+      } finally {
+        if (own) {
+          spark.stop();
+        }
+      }
+    } else {
+      s = m.evaluate(new DataSources(rc).load(data, null, 1).local());
+    }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("model", model.toString());
     out.put("data", data);

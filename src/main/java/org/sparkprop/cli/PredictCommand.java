@@ -56,13 +56,22 @@ final class PredictCommand implements Callable<Integer> {
     if (Files.exists(output) && !overwrite) {
       throw new IllegalArgumentException(output + " exists; use --overwrite to replace it");
     }
+    String md = mode.toLowerCase(Locale.ROOT);
+    if (!List.of("class", "probabilities", "sample", "values").contains(md)) {
+      throw new IllegalArgumentException("--mode must be class, probabilities, sample or values, got '"
+          + mode + "'");
+    }
     Model m = ModelIO.load(new LocalFileStore(model));
+    if (DataSources.needsSpark(data)) {
+      throw new IllegalArgumentException(data + " is read through Spark: predict it with the Spark ML "
+          + "model (SparkpropClassificationModel.load(...).transform(df)); predict reads driver-side "
+          + "sources (fashion-mnist:, idx:, local libsvm:/csv:, toy:)");
+    }
     Block b = new DataSources(RunConfig.load(config, overrides)).load(data, null, 1).local();
     if (b.features() != m.numFeatures()) {
       throw new IllegalArgumentException(data + " has " + b.features() + " features; the model expects "
           + m.numFeatures());
     }
-    String md = mode.toLowerCase(Locale.ROOT);
     if (!md.equals("values") && !m.isClassifier()) {
       throw new IllegalArgumentException("a regression model predicts values: use --mode values");
     }

@@ -99,16 +99,17 @@ final class TrainCommand implements Callable<Integer> {
       try {
         long d0 = System.nanoTime();
         SparkTrainConfig dist = rc.spark();
-        int partitions = dist.partitions() > 0 ? dist.partitions() : sc.defaultParallelism();
+        int partitions = dist.partitions() > 0 ? dist.partitions() : executorCores(sc);
         DataSources.Loaded train = sources.load(rc.string("data.train"), spark, partitions);
         JavaRDD<Block> trainRdd = train.distributed(sc, partitions);
         JavaRDD<Block> valRdd = null;
         if (!rc.string("data.validation").isEmpty()) {
           valRdd = sources.load(rc.string("data.validation"), spark, partitions).distributed(sc, partitions);
         } else if (tc.validationFraction() > 0) {
-          Block[] split = org.sparkprop.data.Blocks.split(train.local(), tc.validationFraction(), tc.seed());
-          trainRdd = org.sparkprop.spark.SparkData.distribute(sc, split[0], partitions);
-          valRdd = org.sparkprop.spark.SparkData.distribute(sc, split[1], partitions);
+          JavaRDD<Block>[] split = org.sparkprop.spark.SparkData.holdOut(trainRdd,
+              tc.validationFraction(), tc.seed());
+          trainRdd = split[0];
+          valRdd = split[1];
         }
         DataSources.Loaded testData = rc.string("data.test").isEmpty() ? null
             : sources.load(rc.string("data.test"), spark, partitions);
@@ -193,6 +194,31 @@ final class TrainCommand implements Callable<Integer> {
     System.out.println("model, metrics and plot in " + outDir);
     System.out.println(json);
     return 0;
+  }
+
+  /**
+   * Spark's default parallelism once the executors have registered: right after start-up a
+   * standalone cluster may not have reported its cores yet. Waits until the executor count is
+   * stable for 2 s (at most 60 s); local mode answers at once.
+   */
+  static int executorCores(JavaSparkContext sc) throws InterruptedException {
+    if (sc.master().startsWith("local")) {
+      return sc.defaultParallelism();
+    }
+    long deadline = System.currentTimeMillis() + 60_000;
+    int seen = -1;
+    long stableSince = System.currentTimeMillis();
+    while (System.currentTimeMillis() < deadline) {
+      int now = sc.sc().statusTracker().getExecutorInfos().length - 1;   // minus the driver
+      if (now != seen) {
+        seen = now;
+        stableSince = System.currentTimeMillis();
+      } else if (now > 0 && System.currentTimeMillis() - stableSince > 2000) {
+        break;
+      }
+      Thread.sleep(200);
+    }
+    return sc.defaultParallelism();
   }
 
   static double round(double v) {

@@ -55,6 +55,9 @@ public record Scaler(Kind kind, float[] shift, float[] scale) implements java.io
     float[] max;
 
     public Stats add(Block b) {
+      if (b.rows() == 0) {
+        return this;                                     // empty partitions carry no width
+      }
       int f = b.features();
       if (sum == null) {
         sum = new double[f];
@@ -127,7 +130,7 @@ public record Scaler(Kind kind, float[] shift, float[] scale) implements java.io
 
   /** A scaled copy of {@code b} (the original is untouched). */
   public Block apply(Block b) {
-    if (kind == Kind.NONE) {
+    if (kind == Kind.NONE || b.rows() == 0) {
       return b;
     }
     checkWidth(b.features());

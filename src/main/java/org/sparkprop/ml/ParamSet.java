@@ -54,6 +54,7 @@ public final class ParamSet implements java.io.Serializable {
   final IntParam localSteps;
   final Param<String> outerOptimizer;
   final DoubleParam outerStepSize;
+  final DoubleParam outerMomentum;
   final IntParam numPartitions;
   final IntParam aggregationDepth;
   final Param<String> checkpointDir;
@@ -127,10 +128,14 @@ public final class ParamSet implements java.io.Serializable {
     outerOptimizer = new Param<>(owner, "outerOptimizer", "local SGD's driver update: average, "
         + "momentum, nesterov, adam", ParamValidators.inArray(new String[] {"average", "momentum", "nesterov", "adam"}));
     outerStepSize = new DoubleParam(owner, "outerStepSize", "local SGD's outer learning rate", ParamValidators.gt(0));
-    numPartitions = new IntParam(owner, "numPartitions", "partitions of the training data (0 = as given)",
+    outerMomentum = new DoubleParam(owner, "outerMomentum", "momentum of local SGD's outer momentum "
+        + "or nesterov update", ParamValidators.inRange(0, 1, true, false));
+    numPartitions = new IntParam(owner, "numPartitions", "partitions of the training data (0 = the "
+        + "executor cores, Spark's default parallelism)",
         ParamValidators.gtEq(0));
     aggregationDepth = new IntParam(owner, "aggregationDepth", "depth of treeAggregate", ParamValidators.gtEq(1));
-    checkpointDir = new Param<>(owner, "checkpointDir", "Hadoop path for training checkpoints (empty = none)");
+    checkpointDir = new Param<>(owner, "checkpointDir", "Hadoop path for training checkpoints; each "
+        + "fit writes into its own subfolder (empty = none)");
     checkpointInterval = new IntParam(owner, "checkpointInterval", "Spark jobs between checkpoints",
         ParamValidators.gtEq(1));
     weightCol = new Param<>(owner, "weightCol", "sample weight column (empty = all rows weigh 1)");
@@ -169,6 +174,7 @@ public final class ParamSet implements java.io.Serializable {
     def(owner, localSteps, 0);
     def(owner, outerOptimizer, "average");
     def(owner, outerStepSize, 1.0);
+    def(owner, outerMomentum, 0.9);
     def(owner, numPartitions, 0);
     def(owner, aggregationDepth, 2);
     def(owner, checkpointDir, "");

@@ -132,6 +132,7 @@ public final class SparkpropClassifier
   public SparkpropClassifier setLocalSteps(int v) { return (SparkpropClassifier) set(localSteps(), v); }
   public SparkpropClassifier setOuterOptimizer(String v) { return (SparkpropClassifier) set(outerOptimizer(), v); }
   public SparkpropClassifier setOuterStepSize(double v) { return (SparkpropClassifier) set(outerStepSize(), v); }
+  public SparkpropClassifier setOuterMomentum(double v) { return (SparkpropClassifier) set(outerMomentum(), v); }
   public SparkpropClassifier setNumPartitions(int v) { return (SparkpropClassifier) set(numPartitions(), v); }
   public SparkpropClassifier setAggregationDepth(int v) { return (SparkpropClassifier) set(aggregationDepth(), v); }
   public SparkpropClassifier setCheckpointDir(String v) { return (SparkpropClassifier) set(checkpointDir(), v); }

@@ -101,11 +101,28 @@ public final class SparkpropOneVsOne extends Estimator<SparkpropOneVsOneModel> i
     transformSchema(dataset.schema());
     String label = getOrDefault(labelCol);
     Dataset<Row> df = dataset.toDF().withColumn(label, functions.col(label).cast("double"));
-    Row max = df.agg(functions.max(label)).first();
-    if (max.isNullAt(0)) {
+    List<Row> counts = df.groupBy(label).count().collectAsList();    // one row per class
+    if (counts.isEmpty()) {
       throw new IllegalArgumentException("the training data is empty");
     }
-    int numClasses = (int) max.getDouble(0) + 1;
+    java.util.Set<Integer> present = new java.util.HashSet<>();
+    for (Row r : counts) {
+      if (r.isNullAt(0)) {
+        throw new IllegalArgumentException("label column '" + label + "' has null labels");
+      }
+      double y = r.getDouble(0);
+      if (y < 0 || y != Math.rint(y)) {
+        throw new IllegalArgumentException("labels must be class indices 0, 1, 2, ...; found " + y);
+      }
+      present.add((int) y);
+    }
+    int numClasses = java.util.Collections.max(present) + 1;
+    for (int c = 0; c < numClasses; c++) {
+      if (!present.contains(c)) {
+        throw new IllegalArgumentException("class " + c + " has no rows (labels go up to "
+            + (numClasses - 1) + "): every pair needs both of its classes; re-index the labels");
+      }
+    }
     List<SparkpropClassificationModel> models = new ArrayList<>();
     for (int i = 0; i < numClasses; i++) {
       for (int j = i + 1; j < numClasses; j++) {

@@ -50,6 +50,7 @@ public interface SparkpropParams {
   default IntParam localSteps() { return paramSet().localSteps; }
   default Param<String> outerOptimizer() { return paramSet().outerOptimizer; }
   default DoubleParam outerStepSize() { return paramSet().outerStepSize; }
+  default DoubleParam outerMomentum() { return paramSet().outerMomentum; }
   default IntParam numPartitions() { return paramSet().numPartitions; }
   default IntParam aggregationDepth() { return paramSet().aggregationDepth; }
   default Param<String> checkpointDir() { return paramSet().checkpointDir; }
@@ -87,6 +88,7 @@ public interface SparkpropParams {
   default int getLocalSteps() { return (Integer) getOrDefault(localSteps()); }
   default String getOuterOptimizer() { return getOrDefault(outerOptimizer()); }
   default double getOuterStepSize() { return (Double) getOrDefault(outerStepSize()); }
+  default double getOuterMomentum() { return (Double) getOrDefault(outerMomentum()); }
   default int getNumPartitions() { return (Integer) getOrDefault(numPartitions()); }
   default int getAggregationDepth() { return (Integer) getOrDefault(aggregationDepth()); }
   default String getCheckpointDir() { return getOrDefault(checkpointDir()); }

@@ -107,6 +107,7 @@ public final class SparkpropRegressor
   public SparkpropRegressor setLocalSteps(int v) { return (SparkpropRegressor) set(localSteps(), v); }
   public SparkpropRegressor setOuterOptimizer(String v) { return (SparkpropRegressor) set(outerOptimizer(), v); }
   public SparkpropRegressor setOuterStepSize(double v) { return (SparkpropRegressor) set(outerStepSize(), v); }
+  public SparkpropRegressor setOuterMomentum(double v) { return (SparkpropRegressor) set(outerMomentum(), v); }
   public SparkpropRegressor setNumPartitions(int v) { return (SparkpropRegressor) set(numPartitions(), v); }
   public SparkpropRegressor setAggregationDepth(int v) { return (SparkpropRegressor) set(aggregationDepth(), v); }
   public SparkpropRegressor setCheckpointDir(String v) { return (SparkpropRegressor) set(checkpointDir(), v); }

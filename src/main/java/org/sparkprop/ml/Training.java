@@ -41,7 +41,7 @@ final class Training {
   static TrainingResult fit(SparkpropParams p, Dataset<?> dataset, String featuresCol,
                             String labelCol, int numFeatures, int outputs, String loss) {
     TrainConfig cfg = trainConfig(p, numFeatures, outputs, loss);
-    SparkTrainConfig dist = sparkConfig(p);
+    SparkTrainConfig dist = sparkConfig(p, ((org.apache.spark.ml.util.Identifiable) p).uid());
     LOG.info("training {} with {} on {} ({} mode)", cfg.network(), cfg.optimizer(), loss,
         dist.mode().configName());
     Dataset<Row> all = dataset.toDF();
@@ -63,7 +63,7 @@ final class Training {
     }
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
     String weight = p.getWeightCol();
-    int partitions = p.getNumPartitions();
+    int partitions = p.getNumPartitions() > 0 ? p.getNumPartitions() : sc.defaultParallelism();
     JavaRDD<Block> trainBlocks = SparkData.pack(train, featuresCol, labelCol, weight, partitions,
         numFeatures);
     JavaRDD<Block> valBlocks = validation == null ? null
@@ -126,9 +126,20 @@ final class Training {
         .scaling(p.getScaling()).build();
   }
 
-  static SparkTrainConfig sparkConfig(SparkpropParams p) {
+  /**
+   * The Spark trainer's config. Each fit checkpoints into a fresh subfolder of checkpointDir
+   * ({@code <uid>-<random>}): CrossValidator folds, OneVsRest classes and repeated fits all train
+   * copies of one estimator, possibly at the same time.
+   */
+  static SparkTrainConfig sparkConfig(SparkpropParams p, String uid) {
+    String dir = p.getCheckpointDir().isEmpty() ? ""
+        : p.getCheckpointDir().replaceAll("/+$", "") + "/" + uid + "-"
+            + java.util.UUID.randomUUID().toString().substring(0, 8);
+    if (!dir.isEmpty()) {
+      LOG.info("checkpoints of this fit go to {}", dir);
+    }
     return new SparkTrainConfig(SyncMode.parse(p.getSyncMode()), p.getLocalSteps(), 0.1,
-        p.getOuterOptimizer(), p.getOuterStepSize(), p.getMomentum(), 0, p.getAggregationDepth(),
-        false, "none", 128, p.getCheckpointDir(), p.getCheckpointInterval(), 2, false);
+        p.getOuterOptimizer(), p.getOuterStepSize(), p.getOuterMomentum(), 0,
+        p.getAggregationDepth(), false, "none", 128, dir, p.getCheckpointInterval(), 2, false);
   }
 }

@@ -56,8 +56,9 @@ import org.sparkprop.train.UpdateRule;
 public final class DistributedTrainer {
 
   private static final Logger LOG = LoggerFactory.getLogger(DistributedTrainer.class);
-  /** Steps of the first local-SGD round when H is chosen automatically: it measures a step's cost. */
+  /** Steps of the two calibration rounds when H is chosen automatically (warm-up, measurement). */
   static final int CALIBRATION_STEPS = 8;
+  static final int SECOND_CALIBRATION_STEPS = 32;
 
   private final JavaSparkContext sc;
   private final TrainConfig cfg;
@@ -115,32 +116,41 @@ public final class DistributedTrainer {
    * latest checkpoint in the configured directory.
    */
   public TrainingResult fit(JavaRDD<Block> train, JavaRDD<Block> validation, boolean resume) {
+    long setup0 = System.nanoTime();
+    stats.reset();
     Network net = cfg.buildNetwork();
     net.checkTrainable();
-    JavaRDD<Block> input = train;
     if (dist.partitions() > 0 && train.getNumPartitions() != dist.partitions()) {
       throw new IllegalArgumentException("the data has " + train.getNumPartitions()
           + " partitions but partitions=" + dist.partitions() + "; pack it with that many");
     }
     List<JavaRDD<Block>> persisted = new ArrayList<>();
     try {
-      // Validate against the network and fit the scaling, in one pass over the raw blocks.
-      Scaler.Stats stats0;
+      // The input is computed (read, packed, validated) once: persisted, then scanned for the
+      // scaler's statistics, then scaled into the blocks training reads.
       TrainConfig c = cfg;                                   // captured by tasks: not `this`
+      JavaRDD<Block> packed = train.map(b -> {
+        if (b.rows() > 0) {
+          org.sparkprop.data.Blocks.checkFits(b, c.buildNetwork(), "training data");
+        }
+        return b;
+      }).setName("sparkprop packed training blocks");
+      packed.persist(StorageLevel.MEMORY_AND_DISK());
+      persisted.add(packed);
+      Scaler.Stats stats0;
       try {
-        stats0 = input.map(b -> {
-          if (b.rows() > 0) {
-            org.sparkprop.data.Blocks.checkFits(b, c.buildNetwork(), "training data");
-          }
-          return new Scaler.Stats().add(b);
-        }).treeReduce(Scaler.Stats::merge, dist.aggregationDepth());
+        stats0 = packed.map(b -> new Scaler.Stats().add(b))
+            .treeReduce(Scaler.Stats::merge, dist.aggregationDepth());
       } catch (Exception e) {                            // Spark's SparkException is checked
         throw SparkData.unwrap(e);
       }
       Scaler scaler = stats0.toScaler(Scaler.Kind.parse(cfg.scaling()), net.inputSize());
-      JavaRDD<Block> data = input.map(scaler::apply).setName("sparkprop training blocks");
-      data.persist(StorageLevel.MEMORY_AND_DISK());
-      persisted.add(data);
+      JavaRDD<Block> data = packed;
+      if (scaler.kind() != Scaler.Kind.NONE) {
+        data = packed.map(scaler::apply).setName("sparkprop training blocks");
+        data.persist(StorageLevel.MEMORY_AND_DISK());
+        persisted.add(data);
+      }
       JavaRDD<Block> val = null;
       if (validation != null) {
         val = validation.map(b -> {
@@ -155,6 +165,9 @@ public final class DistributedTrainer {
       int[] sizes;
       try {
         sizes = SparkData.partitionRows(data);
+        if (data != packed) {
+          packed.unpersist(false);                       // the scaled copy is what training reads
+        }
         if (val != null) {
           SparkData.partitionRows(val);
         }
@@ -165,6 +178,7 @@ public final class DistributedTrainer {
       if (rows == 0) {
         throw new IllegalArgumentException("the training data is empty: nothing to train on");
       }
+      stats.setupSeconds = (System.nanoTime() - setup0) / 1e9;
       return new Run(net, data, val, sizes, rows, scaler).train(resume);
     } finally {
       for (JavaRDD<Block> r : persisted) {
@@ -175,6 +189,8 @@ public final class DistributedTrainer {
 
   /** Where the time of a run went, for logs and benchmarks. */
   public static final class RunStats {
+    /** Seconds from fit() to the first step: validating, packing, caching, fitting the scaler. */
+    public double setupSeconds;
     public long jobs;
     public double wallSeconds;
     /** Mean over partitions of the seconds tasks spent computing (forward, backward, local updates). */
@@ -183,6 +199,16 @@ public final class DistributedTrainer {
     public double driverSeconds;
     public double jobOverheadMs = Double.NaN;
     public int localSteps;
+
+    void reset() {
+      setupSeconds = 0;
+      jobs = 0;
+      wallSeconds = 0;
+      taskComputeSeconds = 0;
+      driverSeconds = 0;
+      jobOverheadMs = Double.NaN;
+      localSteps = 0;
+    }
 
     /** Share of wall time outside forward/backward/update: Spark's share. */
     public double outsideComputeFraction() {
@@ -296,16 +322,16 @@ public final class DistributedTrainer {
       while (!stopped && st.step < totalSteps) {
         int epoch = st.epoch(stepsPerEpoch);
         long epochStart = System.nanoTime();
-        epochSums.reset();
+        restoreEpochSums(st);                            // mid-epoch resume keeps the epoch's sums
         long epochEnd = (long) (epoch + 1) * stepsPerEpoch;
         long jobsInEpoch = 0;
         while (st.step < epochEnd) {
-          int want = h == 0 ? CALIBRATION_STEPS : h;
+          int want = h > 0 ? h : calibrationRound == 0 ? CALIBRATION_STEPS : SECOND_CALIBRATION_STEPS;
           int steps = dist.mode() == SyncMode.SYNC ? 1 : (int) Math.min(want, epochEnd - st.step);
           runJob(st, steps);
           jobsInEpoch++;
-          if (adaptive) {
-            h = chooseLocalSteps(h);
+          if (h == 0 && ++calibrationRound == 2) {
+            h = chooseLocalSteps();
             stats.localSteps = h;
           }
           for (TrainingListener l : listeners) {
@@ -342,6 +368,9 @@ public final class DistributedTrainer {
       Map<String, Object> provenance = Provenance.of(configMap(), dataSource,
           "spark:" + sc.master(), st.history);
       provenance.put("localStepsUsed", h);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> versions = (Map<String, Object>) provenance.get("versions");
+      versions.put("spark", sc.version());
       Model model = new Model(net, (restore ? st.bestParams : st.params).clone(),
           (restore ? st.bestNetState : st.netState).clone(), scaler, classNames, provenance);
       TrainingResult result = new TrainingResult(model, List.copyOf(st.history), st.step, seconds,
@@ -352,7 +381,10 @@ public final class DistributedTrainer {
       return result;
     }
 
-    /** H for local SGD: given, from a checkpoint, or 0 = adapt to the measured costs. */
+    /**
+     * H for local SGD: given, saved in the checkpoint being resumed, or 0 while it is being
+     * calibrated (then fixed, see {@link #chooseLocalSteps}).
+     */
     int resolveLocalSteps(TrainingState st) {
       if (dist.mode() == SyncMode.SYNC) {
         return 1;
@@ -364,37 +396,37 @@ public final class DistributedTrainer {
       if (dist.localSteps() > 0) {
         return Math.min(dist.localSteps(), stepsPerEpoch);
       }
-      adaptive = true;
       return 0;
     }
 
-    /** True when H adapts, round after round, to the measured job overhead and step cost. */
-    boolean adaptive;
-    double lastTaskComputeSeconds;
+    /** Rounds run so far to calibrate H (the first warms the JVM; the second is measured). */
+    int calibrationRound;
+    double lastSlowestTaskSeconds;
     double lastJobSeconds;
     int lastRoundSteps;
 
     /**
-     * After each round, the H that keeps Spark's fixed cost (the round's wall time minus the tasks'
-     * compute) at most {@code overheadTarget} of a job: overhead ≤ f·(overhead + H·step) gives
-     * H ≥ overhead·(1 − f) / (f·step), then evened out so an epoch splits into equal rounds.
-     * Costs fall as the JIT warms up, so H is re-derived every round from the latest one (capped
-     * at an epoch's steps).
+     * Fixes H after two calibration rounds, from the second (the first pays for JIT warm-up):
+     * Spark's fixed cost is the round's wall time minus its slowest task's compute, and keeping it
+     * at most {@code overheadTarget} (f) of a job, overhead ≤ f·(overhead + H·step), needs
+     * H ≥ overhead·(1 − f) / (f·step). H is then rounded up to a power-of-two fraction of an epoch
+     * (S, S/2, S/4, ...: equal rounds, and a choice that small timing noise rarely changes) and
+     * kept for the rest of the run and in its checkpoints.
      */
-    int chooseLocalSteps(int current) {
-      double stepSeconds = lastTaskComputeSeconds / Math.max(1, lastRoundSteps);
-      double overhead = Math.max(0, lastJobSeconds - lastTaskComputeSeconds);
+    int chooseLocalSteps() {
+      double stepSeconds = lastSlowestTaskSeconds / Math.max(1, lastRoundSteps);
+      double overhead = Math.max(0, lastJobSeconds - lastSlowestTaskSeconds);
       double f = dist.overheadTarget();
-      int h = (int) Math.ceil(overhead * (1 - f) / (f * Math.max(stepSeconds, 1e-6)));
-      h = Math.max(1, Math.min(h, stepsPerEpoch));
-      int rounds = (stepsPerEpoch + h - 1) / h;               // equal rounds: no short last round
-      h = (stepsPerEpoch + rounds - 1) / rounds;              // paying a whole job's overhead
-      stats.jobOverheadMs = overhead * 1000;
-      if (current == 0 || h > 2 * current || 2 * h < current) {
-        LOG.info("local SGD: job overhead {} ms, {} ms per local step -> H = {} steps per round "
-            + "(overhead <= {}%)", String.format("%.1f", overhead * 1000),
-            String.format("%.2f", stepSeconds * 1000), h, Math.round(f * 100));
+      double needed = overhead * (1 - f) / (f * Math.max(stepSeconds, 1e-6));
+      int rounds = 1;
+      while ((stepsPerEpoch + 2 * rounds - 1) / (2 * rounds) >= needed && 2 * rounds <= stepsPerEpoch) {
+        rounds *= 2;
       }
+      int h = (stepsPerEpoch + rounds - 1) / rounds;
+      stats.jobOverheadMs = overhead * 1000;
+      LOG.info("local SGD: job overhead {} ms, {} ms per local step -> H = {} steps per round, "
+          + "{} round(s) per epoch (overhead <= {}%)", String.format("%.1f", overhead * 1000),
+          String.format("%.2f", stepSeconds * 1000), h, rounds, Math.round(f * 100));
       return h;
     }
 
@@ -447,9 +479,9 @@ public final class DistributedTrainer {
       stats.jobs++;
       stats.wallSeconds += (t2 - t0) / 1e9;
       stats.driverSeconds += (t2 - t1) / 1e9;
-      double meanCompute = total.tasks == 0 ? 0 : total.computeSeconds / Math.max(1, sizes.length);
+      double meanCompute = total.computeSeconds / Math.max(1, total.busyTasks);
       stats.taskComputeSeconds += meanCompute;
-      lastTaskComputeSeconds = meanCompute;
+      lastSlowestTaskSeconds = total.maxComputeSeconds;
       lastJobSeconds = (t2 - t0) / 1e9;
       lastRoundSteps = h;
     }
@@ -469,7 +501,8 @@ public final class DistributedTrainer {
     void applySyncStep(TrainingState st, Partial total) {
       long t = st.step + 1;
       if (total.vector == null || total.sums.weightSum <= 0) {
-        throw new IllegalArgumentException("step " + t + " found no rows with positive weight");
+        st.step = t;                                       // all-zero sample weights: no update
+        return;
       }
       try {
         float[] g = total.vector;
@@ -518,8 +551,7 @@ public final class DistributedTrainer {
         for (int i = 0; i < w.length; i++) {
           g[i] = w[i] - mean[i];
         }
-        long round = st.step / Math.max(1, steps) + 1;
-        outer.update(w, g, st.outer, round, (float) dist.outerLearningRate(), 0, w.length);
+        outer.update(w, g, st.outer, st.rounds + 1, (float) dist.outerLearningRate(), 0, w.length);
       }
       for (float v : w) {
         if (!Float.isFinite(v)) {
@@ -533,6 +565,7 @@ public final class DistributedTrainer {
         System.arraycopy(total.state, 0, st.netState, 0, st.netState.length);
       }
       st.step = last;
+      st.rounds++;
       epochSums.add(total.sums);
     }
 
@@ -546,6 +579,22 @@ public final class DistributedTrainer {
       LOG.warn("{}; skipped, learning rate scale now {}", e.getMessage().split("\\.")[0], st.lrScale);
     }
 
+    /**
+     * Starts an epoch's running sums: from zero, or, when resuming in the middle of an epoch, from
+     * those the checkpoint saved (so the epoch reports what an uninterrupted run would).
+     */
+    void restoreEpochSums(TrainingState st) {
+      epochSums.reset();
+      boolean midEpoch = st.step % stepsPerEpoch != 0;
+      if (midEpoch && st.extras.get("epochLossSum") instanceof Number loss) {
+        epochSums.lossSum = loss.doubleValue();
+        epochSums.weightSum = ((Number) st.extras.get("epochWeightSum")).doubleValue();
+        epochSums.rows = ((Number) st.extras.get("epochRows")).longValue();
+        epochSums.correctWeight = ((Number) st.extras.get("epochCorrectWeight")).doubleValue();
+      }
+      st.extras.remove("epochLossSum");
+    }
+
     BatchSums evaluate(JavaRDD<Block> blocks, TrainingState st) {
       Broadcast<Snapshot> bc = sc.broadcast(new Snapshot(st.params, st.netState, null, null));
       try {
@@ -557,8 +606,14 @@ public final class DistributedTrainer {
     }
 
     void save(TrainingState st, int h) {
+      Map<String, Object> extras = new LinkedHashMap<>();
+      extras.put("localSteps", h);
+      extras.put("epochLossSum", epochSums.lossSum);
+      extras.put("epochWeightSum", epochSums.weightSum);
+      extras.put("epochRows", epochSums.rows);
+      extras.put("epochCorrectWeight", epochSums.correctWeight);
       try {
-        checkpoints.save(st, net, configMap(), fingerprint, Map.of("localSteps", h));
+        checkpoints.save(st, net, configMap(), fingerprint, extras);
       } catch (IOException e) {
         throw new UncheckedIOException("could not write checkpoint: " + e.getMessage(), e);
       }
@@ -578,11 +633,17 @@ public final class DistributedTrainer {
   /** Distributed evaluation of a trained model on blocks of unscaled data. */
   public static BatchSums evaluate(JavaSparkContext sc, Model model, JavaRDD<Block> blocks,
                                    TrainConfig config) {
+    return evaluate(sc, model, blocks, config, 2);
+  }
+
+  /** As above, with the treeAggregate depth. */
+  public static BatchSums evaluate(JavaSparkContext sc, Model model, JavaRDD<Block> blocks,
+                                   TrainConfig config, int depth) {
     Scaler scaler = model.scaler();
     Broadcast<Snapshot> bc = sc.broadcast(new Snapshot(model.params(), model.netState(), null, null));
     try {
       return blocks.map(scaler::apply).mapPartitionsWithIndex(new Tasks.Evaluate(bc, config), true)
-          .treeAggregate(new Partial(), Partial::merge, Partial::merge, 2).sums;
+          .treeAggregate(new Partial(), Partial::merge, Partial::merge, depth).sums;
     } finally {
       bc.destroy();
     }

@@ -22,9 +22,12 @@ final class Partial implements Serializable {
   float[] state;
   float[][] inner;
   final BatchSums sums = new BatchSums();
-  /** Seconds the tasks spent computing (forward, backward, local updates): sum and count. */
+  /** Seconds the tasks spent computing (forward, backward, local updates): sum and slowest. */
   double computeSeconds;
+  double maxComputeSeconds;
   int tasks;
+  /** Tasks that had rows to work on. */
+  int busyTasks;
   /** The first global step at which a task met a non-finite loss or gradient; 0 when none. */
   long divergedAt;
   String divergence;
@@ -43,7 +46,9 @@ final class Partial implements Serializable {
     }
     sums.add(o.sums);
     computeSeconds += o.computeSeconds;
+    maxComputeSeconds = Math.max(maxComputeSeconds, o.maxComputeSeconds);
     tasks += o.tasks;
+    busyTasks += o.busyTasks;
     if (o.divergedAt > 0 && (divergedAt == 0 || o.divergedAt < divergedAt)) {
       divergedAt = o.divergedAt;
       divergence = o.divergence;

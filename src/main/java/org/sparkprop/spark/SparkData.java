@@ -40,8 +40,9 @@ public final class SparkData {
     checkColumn(schema, featuresCol, "features", true);
     boolean vectorLabel = checkColumn(schema, labelCol, "label", false);
     boolean weighted = weightCol != null && !weightCol.isEmpty();
-    if (weighted) {
-      checkColumn(schema, weightCol, "weight", false);
+    if (weighted && (checkColumn(schema, weightCol, "weight", false)
+        || schema.apply(weightCol).dataType().equals(DataTypes.BooleanType))) {
+      throw new IllegalArgumentException("weight column '" + weightCol + "' must be numeric");
     }
     Dataset<Row> selected = weighted ? df.select(featuresCol, labelCol, weightCol)
         : df.select(featuresCol, labelCol);
@@ -171,6 +172,33 @@ public final class SparkData {
       shards.add(sc.broadcast(shard));
     }
     return sc.parallelize(ids, partitions).map(i -> shards.get(i).value());
+  }
+
+  /**
+   * Splits every partition's block into a training and a held-out part ({@code fraction} of its
+   * rows), seeded by (seed, partition): the validation split for data read through Spark. Blocks of
+   * fewer than two rows stay whole in the training part.
+   */
+  public static JavaRDD<Block>[] holdOut(JavaRDD<Block> blocks, double fraction, long seed) {
+    @SuppressWarnings("unchecked")
+    JavaRDD<Block>[] parts = new JavaRDD[2];
+    for (int side = 0; side < 2; side++) {
+      int keep = side;
+      parts[side] = blocks.mapPartitionsWithIndex((p, it) -> {
+        List<Block> out = new ArrayList<>();
+        while (it.hasNext()) {
+          Block b = it.next();
+          int held = (int) Math.round(b.rows() * fraction);
+          if (b.rows() < 2 || held == 0 || held == b.rows()) {
+            out.add(keep == 0 ? b : Block.empty(b.features(), b.labelWidth(), b.weighted()));
+          } else {
+            out.add(Blocks.split(b, fraction, org.sparkprop.linalg.Rng.derive(seed, p))[keep]);
+          }
+        }
+        return out.iterator();
+      }, true);
+    }
+    return parts;
   }
 
   /**

@@ -76,7 +76,7 @@ final class Tasks {
       out.vector = worker.grad();
       out.state = scaled(state, plan.share(partition));
       out.sums.add(worker.sums());
-      out.computeSeconds = (System.nanoTime() - t0) / 1e9;
+      timed(out, t0);
       return one(out);
     }
   }
@@ -134,6 +134,9 @@ final class Tasks {
         worker.reset();
         worker.accumulate(b, perm, lo, hi, params, state,
             EpochPlan.noiseSeed(plan.config().seed(), t, partition, 0), null);
+        if (worker.sums().weightSum <= 0) {
+          continue;                                      // all-zero sample weights: nothing to learn
+        }
         try {
           rule.step(params, worker.grad(), worker.sums().lossSum, worker.sums().weightSum, os, t,
               plan.lrScale(), false);
@@ -155,7 +158,7 @@ final class Tasks {
       for (int k = 0; k < slots.length; k++) {
         out.inner[k] = scaled(os.slot(k), share);
       }
-      out.computeSeconds = (System.nanoTime() - t0) / 1e9;
+      timed(out, t0);
       return one(out);
     }
   }
@@ -185,6 +188,12 @@ final class Tasks {
       }
       return one(out);
     }
+  }
+
+  private static void timed(Partial out, long t0) {
+    out.computeSeconds = (System.nanoTime() - t0) / 1e9;
+    out.maxComputeSeconds = out.computeSeconds;
+    out.busyTasks = 1;
   }
 
   private static void runHook(TaskHook hook, int partition, RoundPlan plan) throws Exception {

@@ -106,6 +106,7 @@ public final class Checkpoints {
     ObjectNode h = ArrayFile.json().createObjectNode();
     h.put("kind", "checkpoint");
     h.put("step", st.step);
+    h.put("rounds", st.rounds);
     h.put("network", net.spec().toString());
     h.put("loss", net.loss().name());
     h.put("optimizer", st.optimizer.optimizer());
@@ -190,6 +191,7 @@ public final class Checkpoints {
           where);
     }
     st.step = h.path("step").asLong();
+    st.rounds = h.path("rounds").asLong();
     st.lrScale = h.path("lrScale").asDouble(1);
     st.skippedSteps = h.path("skippedSteps").asLong();
     st.bestValue = h.path("bestValue").asDouble(Double.POSITIVE_INFINITY);

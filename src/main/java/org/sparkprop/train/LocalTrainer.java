@@ -495,8 +495,8 @@ public final class LocalTrainer {
         weightSum += w.sums().weightSum;
       }
       if (weightSum <= 0) {
-        throw new IllegalArgumentException("step " + t + " has total sample weight " + weightSum
-            + "; sample weights must not all be zero");
+        st.step = t;                                       // all-zero sample weights: no update
+        return;
       }
       curWeightSum = weightSum;
       runner.run(reduce);

@@ -20,6 +20,8 @@ public final class TrainingState {
   public OptimizerState outer;
   /** Updates applied so far (the next update is number step + 1). */
   public long step;
+  /** Local SGD rounds completed (the outer optimizer's step count). */
+  public long rounds;
   /** Multiplier on the scheduled learning rate (halved at each skipped divergent step). */
   public double lrScale = 1;
   public long skippedSteps;

@@ -101,6 +101,26 @@ class CommandLineTest {
   }
 
   @Test
+  void evaluateReadsParquetThroughSpark() throws Exception {
+    org.apache.spark.sql.SparkSession spark = SparkTestSession.get();
+    Path out = dir.resolve("moons");
+    assertEquals(0, run("train", "--config", "conf/two-moons.conf", "--set", "training.trainer=local",
+        "--set", "training.epochs=5", "--out", out.toString()).status());
+    Path parquet = dir.resolve("moons.parquet");
+    org.sparkprop.spark.SparkData.toDataFrame(spark,
+        org.sparkprop.data.ToySets.twoMoons(500, 0.15, 2), 2).write().parquet(parquet.toString());
+    Run eval = run("evaluate", "--model", out.resolve("model").toString(), "--data",
+        "parquet:" + parquet);
+    assertEquals(0, eval.status(), eval.err());
+    assertEquals(500, eval.lastJson().get("rows").asLong());
+    assertTrue(eval.lastJson().get("accuracy").asDouble() > 0.9, eval.out());
+    Run predict = run("predict", "--model", out.resolve("model").toString(), "--data",
+        "parquet:" + parquet, "--output", dir.resolve("p.csv").toString());
+    assertEquals(1, predict.status());
+    assertTrue(predict.err().contains("Spark ML model"), predict.err());
+  }
+
+  @Test
   void gradcheckPassesForGoodNetworks() throws Exception {
     Run ok = run("gradcheck", "--network", "5-7tanh+bn-4sigmoid(2)-3", "--loss", "cross_entropy",
         "--penalty", "l2(0.1)");

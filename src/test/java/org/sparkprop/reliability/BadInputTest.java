@@ -102,6 +102,19 @@ class BadInputTest {
   }
 
   @Test
+  void emptyPartitionsOfDataReadThroughSparkTrain() {
+    // 8 partitions for 40 rows of which some are empty; the width is inferred per partition.
+    Dataset<Row> sparse = frame().repartition(60);
+    org.apache.spark.api.java.JavaRDD<org.sparkprop.data.Block> blocks =
+        SparkData.pack(sparse, "features", "label", null, 0, 0);
+    org.sparkprop.train.TrainingResult r = new org.sparkprop.spark.DistributedTrainer(
+        SparkTestSession.jsc(), org.sparkprop.train.TrainConfig.builder().network("3-4tanh-2")
+            .scaling("standard").batchSize(8).epochs(2).build(),
+        org.sparkprop.spark.SparkTrainConfig.defaults().withLocalSteps(2)).fit(blocks, null, false);
+    assertTrue(r.steps() > 0);
+  }
+
+  @Test
   void emptyDataset() {
     Dataset<Row> empty = spark.createDataFrame(new ArrayList<Row>(), SCHEMA);
     Exception e = assertThrows(Exception.class, () -> new SparkpropClassifier().fit(empty));
