@@ -56,9 +56,8 @@ import org.sparkprop.train.UpdateRule;
 public final class DistributedTrainer {
 
   private static final Logger LOG = LoggerFactory.getLogger(DistributedTrainer.class);
-  /** Steps of the two calibration rounds when H is chosen automatically (warm-up, measurement). */
-  static final int CALIBRATION_STEPS = 8;
-  static final int SECOND_CALIBRATION_STEPS = 32;
+  /** Rounds of the first epoch when H is chosen automatically (it is measured, then H is fixed). */
+  static final int CALIBRATION_ROUNDS = 1;
 
   private final JavaSparkContext sc;
   private final TrainConfig cfg;
@@ -326,12 +325,12 @@ public final class DistributedTrainer {
         long epochEnd = (long) (epoch + 1) * stepsPerEpoch;
         long jobsInEpoch = 0;
         while (st.step < epochEnd) {
-          int want = h > 0 ? h : calibrationRound == 0 ? CALIBRATION_STEPS : SECOND_CALIBRATION_STEPS;
+          int want = h > 0 ? h : (stepsPerEpoch + CALIBRATION_ROUNDS - 1) / CALIBRATION_ROUNDS;
           int steps = dist.mode() == SyncMode.SYNC ? 1 : (int) Math.min(want, epochEnd - st.step);
           runJob(st, steps);
           jobsInEpoch++;
-          if (h == 0 && ++calibrationRound == 2) {
-            h = chooseLocalSteps();
+          if (h == 0 && dist.mode() == SyncMode.LOCAL_SGD && st.step == epochEnd) {
+            h = chooseLocalSteps();                        // after the calibration epoch
             stats.localSteps = h;
           }
           for (TrainingListener l : listeners) {
@@ -399,19 +398,17 @@ public final class DistributedTrainer {
       return 0;
     }
 
-    /** Rounds run so far to calibrate H (the first warms the JVM; the second is measured). */
-    int calibrationRound;
     double lastSlowestTaskSeconds;
     double lastJobSeconds;
     int lastRoundSteps;
 
     /**
-     * Fixes H after two calibration rounds, from the second (the first pays for JIT warm-up):
-     * Spark's fixed cost is the round's wall time minus its slowest task's compute, and keeping it
-     * at most {@code overheadTarget} (f) of a job, overhead ≤ f·(overhead + H·step), needs
-     * H ≥ overhead·(1 − f) / (f·step). H is then rounded up to a power-of-two fraction of an epoch
-     * (S, S/2, S/4, ...: equal rounds, and a choice that small timing noise rarely changes) and
-     * kept for the rest of the run and in its checkpoints.
+     * Fixes H at the end of the first epoch, which runs as {@link #CALIBRATION_ROUNDS} round(s)
+     * and is measured: Spark's fixed cost is the round's wall time minus its slowest task's compute, and keeping it at most {@code overheadTarget} (f) of a
+     * job, overhead ≤ f·(overhead + H·step), needs H ≥ overhead·(1 − f) / (f·step). H is then
+     * rounded up to a power-of-two fraction of an epoch (S, S/2, S/4, ...: equal rounds, and a
+     * choice that small timing noise rarely changes) and kept for the rest of the run and in its
+     * checkpoints.
      */
     int chooseLocalSteps() {
       double stepSeconds = lastSlowestTaskSeconds / Math.max(1, lastRoundSteps);
