@@ -9,37 +9,11 @@ package org.sparkprop.nn;
  *                                dz_j = [z_j − z_y + 1 &gt; 0] (j≠y),  dz_y = −Σ_{j≠y} [z_j − z_y + 1 &gt; 0]
  * </pre>
  */
-public final class HingeLoss implements Loss {
+public final class HingeLoss extends MarginLoss {
 
   @Override
   public String name() {
     return "hinge";
-  }
-
-  @Override
-  public boolean isClassification() {
-    return true;
-  }
-
-  @Override
-  public int labelWidth(int outputWidth) {
-    return 1;
-  }
-
-  @Override
-  public int numClasses(int outputWidth) {
-    return outputWidth == 1 ? 2 : outputWidth;
-  }
-
-  @Override
-  public void checkOutputWidth(int outputWidth) {
-    // any width: 1 is binary, ≥ 2 multiclass
-  }
-
-  @Override
-  public String checkLabel(float[] labels, int offset, int outputWidth) {
-    return outputWidth == 1 ? Loss.checkBinaryLabel(labels[offset])
-        : Loss.checkClassIndex(labels[offset], outputWidth);
   }
 
   @Override
@@ -79,21 +53,5 @@ public final class HingeLoss implements Loss {
       }
     }
     return total;
-  }
-
-  @Override
-  public int predictClass(float[] out, int offset, int width) {
-    return width == 1 ? (out[offset] > 0f ? 1 : 0) : Loss.argmax(out, offset, width);
-  }
-
-  @Override
-  public void probabilities(float[] out, int offset, int width, double[] probs) {
-    if (width == 1) {
-      double p = 1.0 / (1.0 + Math.exp(-out[offset]));
-      probs[0] = 1 - p;
-      probs[1] = p;
-    } else {
-      Loss.softmax(out, offset, width, probs);
-    }
   }
 }

@@ -64,13 +64,11 @@ public final class LogisticLoss implements Loss {
 
   @Override
   public int predictClass(float[] out, int offset, int width) {
-    return out[offset] > 0f ? 1 : 0;
+    return Loss.signClass(out[offset]);
   }
 
   @Override
   public void probabilities(float[] out, int offset, int width, double[] probs) {
-    double p = 1.0 / (1.0 + Math.exp(-out[offset]));
-    probs[0] = 1 - p;
-    probs[1] = p;
+    Loss.logistic(out[offset], probs);
   }
 }

@@ -61,6 +61,18 @@ public interface Loss {
     return best;
   }
 
+  /** Binary class of one score: 1 when z &gt; 0, else 0. */
+  static int signClass(float z) {
+    return z > 0f ? 1 : 0;
+  }
+
+  /** Binary probabilities of one score: P(1) = σ(z) = 1 / (1 + e^(−z)), P(0) = 1 − σ(z). */
+  static void logistic(float z, double[] probs) {
+    double p = 1.0 / (1.0 + Math.exp(-z));
+    probs[0] = 1 - p;
+    probs[1] = p;
+  }
+
   /** Softmax of one row of scores into a double array, max-subtracted. */
   static void softmax(float[] out, int offset, int width, double[] probs) {
     double max = Double.NEGATIVE_INFINITY;

@@ -12,37 +12,11 @@ package org.sparkprop.nn;
  * At a tie (s·z = 0, or z_ŷ = z_y with ŷ ≠ y) the loss is 0 but a mistake was made: we take the
  * subgradient that updates, as the perceptron does, so zero-initialised weights learn.
  */
-public final class PerceptronLoss implements Loss {
+public final class PerceptronLoss extends MarginLoss {
 
   @Override
   public String name() {
     return "perceptron";
-  }
-
-  @Override
-  public boolean isClassification() {
-    return true;
-  }
-
-  @Override
-  public int labelWidth(int outputWidth) {
-    return 1;
-  }
-
-  @Override
-  public int numClasses(int outputWidth) {
-    return outputWidth == 1 ? 2 : outputWidth;
-  }
-
-  @Override
-  public void checkOutputWidth(int outputWidth) {
-    // any width: 1 is binary, ≥ 2 multiclass
-  }
-
-  @Override
-  public String checkLabel(float[] labels, int offset, int outputWidth) {
-    return outputWidth == 1 ? Loss.checkBinaryLabel(labels[offset])
-        : Loss.checkClassIndex(labels[offset], outputWidth);
   }
 
   @Override
@@ -77,21 +51,5 @@ public final class PerceptronLoss implements Loss {
       }
     }
     return total;
-  }
-
-  @Override
-  public int predictClass(float[] out, int offset, int width) {
-    return width == 1 ? (out[offset] > 0f ? 1 : 0) : Loss.argmax(out, offset, width);
-  }
-
-  @Override
-  public void probabilities(float[] out, int offset, int width, double[] probs) {
-    if (width == 1) {
-      double p = 1.0 / (1.0 + Math.exp(-out[offset]));
-      probs[0] = 1 - p;
-      probs[1] = p;
-    } else {
-      Loss.softmax(out, offset, width, probs);
-    }
   }
 }

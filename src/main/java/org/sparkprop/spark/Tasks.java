@@ -5,6 +5,7 @@ import java.util.List;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 import org.sparkprop.data.Block;
+import org.sparkprop.linalg.FloatArrays;
 import org.sparkprop.nn.Network;
 import org.sparkprop.optim.Optimizer;
 import org.sparkprop.optim.OptimizerState;
@@ -12,6 +13,7 @@ import org.sparkprop.train.DivergenceException;
 import org.sparkprop.train.EpochPlan;
 import org.sparkprop.train.Evaluator;
 import org.sparkprop.train.GradientWorker;
+import org.sparkprop.train.TrainConfig;
 import org.sparkprop.train.UpdateRule;
 
 /**
@@ -33,40 +35,71 @@ final class Tasks {
     return b == null || b.rows() == 0 ? null : b;
   }
 
-  private static Iterator<Partial> one(Partial p) {
-    return List.of(p).iterator();
-  }
-
-  /** Synchronous step: Σ w·∂L/∂θ over this partition's rows of the global mini-batch. */
-  static final class SyncStep implements Function2<Integer, Iterator<Block>, Iterator<Partial>> {
+  /**
+   * What a training task does around its compute: run the test hook, read the partition's block,
+   * skip empty work, time the compute. Subclasses fill {@code out} from the block and the snapshot.
+   */
+  abstract static class RoundTask implements Function2<Integer, Iterator<Block>, Iterator<Partial>> {
     private static final long serialVersionUID = 1L;
     private final Broadcast<Snapshot> snapshot;
-    private final RoundPlan plan;
+    final RoundPlan plan;
     private final TaskHook hook;
 
-    SyncStep(Broadcast<Snapshot> snapshot, RoundPlan plan, TaskHook hook) {
+    RoundTask(Broadcast<Snapshot> snapshot, RoundPlan plan, TaskHook hook) {
       this.snapshot = snapshot;
       this.plan = plan;
       this.hook = hook;
     }
 
+    /** True when this partition has rows in this job's mini-batches. */
+    abstract boolean hasWork(int partition);
+
+    /** Computes this partition's contribution into {@code out}. */
+    abstract void compute(int partition, Block b, Snapshot snap, Partial out);
+
     @Override
-    public Iterator<Partial> call(Integer partition, Iterator<Block> it) throws Exception {
+    public final Iterator<Partial> call(Integer partition, Iterator<Block> it) throws Exception {
       runHook(hook, partition, plan);
       Partial out = new Partial();
       out.tasks = 1;
       Block b = blockOf(it);
+      if (b != null && hasWork(partition)) {
+        long t0 = System.nanoTime();
+        compute(partition, b, snapshot.value(), out);
+        timed(out, t0);
+      }
+      return List.of(out).iterator();
+    }
+
+    /** This epoch's row order of the partition (seeded by seed, epoch, partition). */
+    final int[] permutation(int partition, int n) {
+      int[] perm = new int[n];
+      EpochPlan.permutation(plan.config().seed(), plan.epoch(), partition, plan.config().shuffle(),
+          perm, n);
+      return perm;
+    }
+  }
+
+  /** Synchronous step: Σ w·∂L/∂θ over this partition's rows of the global mini-batch. */
+  static final class SyncStep extends RoundTask {
+    private static final long serialVersionUID = 1L;
+
+    SyncStep(Broadcast<Snapshot> snapshot, RoundPlan plan, TaskHook hook) {
+      super(snapshot, plan, hook);
+    }
+
+    @Override
+    boolean hasWork(int partition) {
+      return plan.rowsOf(partition, plan.stepInEpoch(plan.firstStep())) > 0;
+    }
+
+    @Override
+    void compute(int partition, Block b, Snapshot snap, Partial out) {
       long t = plan.firstStep();
       int s = plan.stepInEpoch(t);
-      if (b == null || plan.rowsOf(partition, s) == 0) {
-        return one(out);
-      }
-      long t0 = System.nanoTime();
-      Snapshot snap = snapshot.value();
       Network net = plan.config().buildNetwork();
       int n = b.rows();
-      int[] perm = new int[n];
-      EpochPlan.permutation(plan.config().seed(), plan.epoch(), partition, plan.config().shuffle(), perm, n);
+      int[] perm = permutation(partition, n);
       int lo = EpochPlan.chunkStart(n, s, plan.stepsPerEpoch());
       int hi = EpochPlan.chunkStart(n, s + 1, plan.stepsPerEpoch());
       GradientWorker worker = new GradientWorker(net, Math.min(plan.config().microBatch(), hi - lo));
@@ -76,8 +109,6 @@ final class Tasks {
       out.vector = worker.grad();
       out.state = scaled(state, plan.share(partition));
       out.sums.add(worker.sums());
-      timed(out, t0);
-      return one(out);
     }
   }
 
@@ -85,30 +116,21 @@ final class Tasks {
    * Local SGD round: H steps of the engine on this partition's share of each global mini-batch,
    * with the inner optimizer, from the broadcast weights; returns the share-weighted end weights.
    */
-  static final class LocalRound implements Function2<Integer, Iterator<Block>, Iterator<Partial>> {
+  static final class LocalRound extends RoundTask {
     private static final long serialVersionUID = 1L;
-    private final Broadcast<Snapshot> snapshot;
-    private final RoundPlan plan;
-    private final TaskHook hook;
 
     LocalRound(Broadcast<Snapshot> snapshot, RoundPlan plan, TaskHook hook) {
-      this.snapshot = snapshot;
-      this.plan = plan;
-      this.hook = hook;
+      super(snapshot, plan, hook);
     }
 
     @Override
-    public Iterator<Partial> call(Integer partition, Iterator<Block> it) throws Exception {
-      runHook(hook, partition, plan);
-      Partial out = new Partial();
-      out.tasks = 1;
-      Block b = blockOf(it);
+    boolean hasWork(int partition) {
+      return plan.share(partition) > 0;
+    }
+
+    @Override
+    void compute(int partition, Block b, Snapshot snap, Partial out) {
       double share = plan.share(partition);
-      if (b == null || share == 0) {
-        return one(out);
-      }
-      long t0 = System.nanoTime();
-      Snapshot snap = snapshot.value();
       Network net = plan.config().buildNetwork();
       Optimizer inner = plan.config().buildOptimizer();
       float[][] slots = new float[snap.innerState.length][];
@@ -121,8 +143,7 @@ final class Tasks {
       float[] params = snap.params.clone();
       float[] state = snap.netState.clone();
       int n = b.rows();
-      int[] perm = new int[n];
-      EpochPlan.permutation(plan.config().seed(), plan.epoch(), partition, plan.config().shuffle(), perm, n);
+      int[] perm = permutation(partition, n);
       GradientWorker worker = new GradientWorker(net, Math.min(plan.config().microBatch(), n));
       for (long t = plan.firstStep(); t < plan.firstStep() + plan.steps(); t++) {
         int s = plan.stepInEpoch(t);
@@ -143,14 +164,14 @@ final class Tasks {
         } catch (DivergenceException e) {
           out.divergedAt = t;
           out.divergence = e.getMessage();
-          return one(out);
+          return;
         }
         out.sums.add(worker.sums());
       }
-      if (!org.sparkprop.linalg.FloatArrays.allFinite(params, 0, params.length)) {
+      if (!FloatArrays.allFinite(params, 0, params.length)) {
         out.divergedAt = plan.firstStep() + plan.steps() - 1;
         out.divergence = "a replica's weights became non-finite during its round";
-        return one(out);
+        return;
       }
       out.vector = scaled(params, share);
       out.state = scaled(state, share);
@@ -158,8 +179,6 @@ final class Tasks {
       for (int k = 0; k < slots.length; k++) {
         out.inner[k] = scaled(os.slot(k), share);
       }
-      timed(out, t0);
-      return one(out);
     }
   }
 
@@ -167,9 +186,9 @@ final class Tasks {
   static final class Evaluate implements Function2<Integer, Iterator<Block>, Iterator<Partial>> {
     private static final long serialVersionUID = 1L;
     private final Broadcast<Snapshot> snapshot;
-    private final org.sparkprop.train.TrainConfig config;
+    private final TrainConfig config;
 
-    Evaluate(Broadcast<Snapshot> snapshot, org.sparkprop.train.TrainConfig config) {
+    Evaluate(Broadcast<Snapshot> snapshot, TrainConfig config) {
       this.snapshot = snapshot;
       this.config = config;
     }
@@ -186,7 +205,7 @@ final class Tasks {
               b.rows(), out.sums);
         }
       }
-      return one(out);
+      return List.of(out).iterator();
     }
   }
 
