@@ -4,6 +4,8 @@
 #   scripts/bench.sh local [EPOCHS]    local trainer vs PyTorch on the CPU (2 threads each)
 #   scripts/bench.sh mllib [--cluster] Sparkprop on Spark vs MLlib's MultilayerPerceptronClassifier
 #   scripts/bench.sh longrun [STEPS]   driver heap over a long synchronous run
+#   scripts/bench.sh scale [--cluster] accuracy and speed at 2, 8, 32 partitions (and on a cluster)
+#   scripts/bench.sh jobcost [--cluster] one Spark job per synchronisation, against tasks and bytes
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 what="${1:-}"
@@ -32,13 +34,13 @@ print(json.dumps({"bench": "local-vs-torch", "epochs": l["epochs"],
                   "local_test_accuracy": l["test_accuracy"], "torch_test_accuracy": t["test_accuracy"]}))
 PY
     ;;
-  mllib|longrun)
+  mllib|longrun|scale|jobcost)
     "$SP_ROOT/scripts/setup.sh" --data
     sp_build
     exec "$SP_ROOT/scripts/bench/$what.sh" "$@"
     ;;
   *)
-    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

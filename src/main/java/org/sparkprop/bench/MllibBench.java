@@ -111,9 +111,10 @@ public final class MllibBench {
       ObjectNode local = sparkprop(sc, base, rc.spark(), trainRdd, testRdd,
           mlpcAcc, master, "sparkprop-local_sgd");
       emit(local, lines);
-      TrainConfig syncCfg = base.toBuilder().batchSize(2048).schedule("warmup(30, cosine)").build();
+      // 1024 rows per replica: a global batch of 2048 on two replicas, lr x 8, ramped over an epoch.
+      TrainConfig syncCfg = base.toBuilder().batchSize(1024).build();
       SparkTrainConfig sync = SparkTrainConfig.defaults().withMode(SyncMode.SYNC)
-          .withLrScaling("linear", 256);
+          .withLrScaling("linear", 256).withReplicas(2);
       ObjectNode syncLine = sparkprop(sc, syncCfg, sync, trainRdd, testRdd, mlpcAcc, master,
           "sparkprop-sync");
       emit(syncLine, lines);

@@ -123,13 +123,17 @@ public final class RunConfig {
   /** The Spark trainer's config. */
   public SparkTrainConfig spark() {
     Config s = config.getConfig("spark");
-    return new SparkTrainConfig(SyncMode.parse(s.getString("mode")), s.getInt("localSteps"),
-        s.getDouble("overheadTarget"), s.getString("outerOptimizer"),
-        s.getDouble("outerLearningRate"), s.getDouble("outerMomentum"),
-        config.getInt("data.partitions"), s.getInt("aggregationDepth"),
-        s.getBoolean("orderedAggregation"), s.getString("lrScaling"), s.getInt("referenceBatch"),
-        string("checkpoint.dir"), integer("checkpoint.every"), integer("checkpoint.keepLast"),
-        bool("output.overwrite"));
+    return new SparkTrainConfig.Builder().mode(SyncMode.parse(s.getString("mode")))
+        .localSteps(s.getInt("localSteps")).overheadTarget(s.getDouble("overheadTarget"))
+        .outerOptimizer(s.getString("outerOptimizer"))
+        .outerLearningRate(s.getDouble("outerLearningRate"))
+        .outerMomentum(s.getDouble("outerMomentum")).partitions(config.getInt("data.partitions"))
+        .replicas(s.getInt("replicas")).minReplicaSteps(s.getInt("minReplicaSteps"))
+        .aggregationDepth(s.getInt("aggregationDepth"))
+        .orderedAggregation(s.getBoolean("orderedAggregation")).lrScaling(s.getString("lrScaling"))
+        .referenceBatch(s.getInt("referenceBatch")).warmupSteps(s.getInt("warmupSteps"))
+        .checkpointDir(string("checkpoint.dir")).checkpointEvery(integer("checkpoint.every"))
+        .keepLast(integer("checkpoint.keepLast")).overwrite(bool("output.overwrite")).build();
   }
 
   public boolean useSpark() {

@@ -56,6 +56,7 @@ public final class ParamSet implements java.io.Serializable {
   final DoubleParam outerStepSize;
   final DoubleParam outerMomentum;
   final IntParam numPartitions;
+  final IntParam numReplicas;
   final IntParam aggregationDepth;
   final Param<String> checkpointDir;
   final IntParam checkpointInterval;
@@ -101,7 +102,7 @@ public final class ParamSet implements java.io.Serializable {
         "penalty mixing alpha: 0 = L2, 1 = L1, in between elastic net", ParamValidators.inRange(0, 1));
     clipNorm = new DoubleParam(owner, "clipNorm", "clip gradients to this global norm (0 = off)",
         ParamValidators.gtEq(0));
-    batchSize = new IntParam(owner, "batchSize", "global mini-batch rows per step (0 = full batch)",
+    batchSize = new IntParam(owner, "batchSize", "rows each replica steps on (a synchronous step's global batch is replicas x batchSize; 0 = full batch)",
         ParamValidators.gtEq(0));
     epochs = new IntParam(owner, "epochs", "passes over the training data", ParamValidators.gt(0));
     seed = new LongParam(owner, "seed", "root of every random stream");
@@ -133,6 +134,8 @@ public final class ParamSet implements java.io.Serializable {
     numPartitions = new IntParam(owner, "numPartitions", "partitions of the training data (0 = the "
         + "executor cores, Spark's default parallelism)",
         ParamValidators.gtEq(0));
+    numReplicas = new IntParam(owner, "numReplicas", "copies of the model that step independently "
+        + "(0 = min(partitions, task slots, rows / (batchSize x 100)))", ParamValidators.gtEq(0));
     aggregationDepth = new IntParam(owner, "aggregationDepth", "depth of treeAggregate", ParamValidators.gtEq(1));
     checkpointDir = new Param<>(owner, "checkpointDir", "Hadoop path for training checkpoints; each "
         + "fit writes into its own subfolder (empty = none)");
@@ -176,6 +179,7 @@ public final class ParamSet implements java.io.Serializable {
     def(owner, outerStepSize, 1.0);
     def(owner, outerMomentum, 0.9);
     def(owner, numPartitions, 0);
+    def(owner, numReplicas, 0);
     def(owner, aggregationDepth, 2);
     def(owner, checkpointDir, "");
     def(owner, checkpointInterval, 50);

@@ -134,6 +134,7 @@ public final class SparkpropClassifier
   public SparkpropClassifier setOuterStepSize(double v) { return (SparkpropClassifier) set(outerStepSize(), v); }
   public SparkpropClassifier setOuterMomentum(double v) { return (SparkpropClassifier) set(outerMomentum(), v); }
   public SparkpropClassifier setNumPartitions(int v) { return (SparkpropClassifier) set(numPartitions(), v); }
+  public SparkpropClassifier setNumReplicas(int v) { return (SparkpropClassifier) set(numReplicas(), v); }
   public SparkpropClassifier setAggregationDepth(int v) { return (SparkpropClassifier) set(aggregationDepth(), v); }
   public SparkpropClassifier setCheckpointDir(String v) { return (SparkpropClassifier) set(checkpointDir(), v); }
   public SparkpropClassifier setCheckpointInterval(int v) { return (SparkpropClassifier) set(checkpointInterval(), v); }

@@ -52,6 +52,7 @@ public interface SparkpropParams {
   default DoubleParam outerStepSize() { return paramSet().outerStepSize; }
   default DoubleParam outerMomentum() { return paramSet().outerMomentum; }
   default IntParam numPartitions() { return paramSet().numPartitions; }
+  default IntParam numReplicas() { return paramSet().numReplicas; }
   default IntParam aggregationDepth() { return paramSet().aggregationDepth; }
   default Param<String> checkpointDir() { return paramSet().checkpointDir; }
   default IntParam checkpointInterval() { return paramSet().checkpointInterval; }
@@ -90,6 +91,7 @@ public interface SparkpropParams {
   default double getOuterStepSize() { return (Double) getOrDefault(outerStepSize()); }
   default double getOuterMomentum() { return (Double) getOrDefault(outerMomentum()); }
   default int getNumPartitions() { return (Integer) getOrDefault(numPartitions()); }
+  default int getNumReplicas() { return (Integer) getOrDefault(numReplicas()); }
   default int getAggregationDepth() { return (Integer) getOrDefault(aggregationDepth()); }
   default String getCheckpointDir() { return getOrDefault(checkpointDir()); }
   default int getCheckpointInterval() { return (Integer) getOrDefault(checkpointInterval()); }

@@ -109,6 +109,7 @@ public final class SparkpropRegressor
   public SparkpropRegressor setOuterStepSize(double v) { return (SparkpropRegressor) set(outerStepSize(), v); }
   public SparkpropRegressor setOuterMomentum(double v) { return (SparkpropRegressor) set(outerMomentum(), v); }
   public SparkpropRegressor setNumPartitions(int v) { return (SparkpropRegressor) set(numPartitions(), v); }
+  public SparkpropRegressor setNumReplicas(int v) { return (SparkpropRegressor) set(numReplicas(), v); }
   public SparkpropRegressor setAggregationDepth(int v) { return (SparkpropRegressor) set(aggregationDepth(), v); }
   public SparkpropRegressor setCheckpointDir(String v) { return (SparkpropRegressor) set(checkpointDir(), v); }
   public SparkpropRegressor setCheckpointInterval(int v) { return (SparkpropRegressor) set(checkpointInterval(), v); }

@@ -138,8 +138,10 @@ final class Training {
     if (!dir.isEmpty()) {
       LOG.info("checkpoints of this fit go to {}", dir);
     }
-    return new SparkTrainConfig(SyncMode.parse(p.getSyncMode()), p.getLocalSteps(), 0.1,
-        p.getOuterOptimizer(), p.getOuterStepSize(), p.getOuterMomentum(), 0,
-        p.getAggregationDepth(), false, "none", 128, dir, p.getCheckpointInterval(), 2, false);
+    return new SparkTrainConfig.Builder().mode(SyncMode.parse(p.getSyncMode()))
+        .localSteps(p.getLocalSteps()).outerOptimizer(p.getOuterOptimizer())
+        .outerLearningRate(p.getOuterStepSize()).outerMomentum(p.getOuterMomentum())
+        .replicas(p.getNumReplicas()).aggregationDepth(p.getAggregationDepth())
+        .checkpointDir(dir).checkpointEvery(p.getCheckpointInterval()).build();
   }
 }

@@ -15,7 +15,11 @@ import java.util.Locale;
  *   step(r, tU)         η(t) = η0 · r^⌊t / tU⌋
  *   cosine(T, ηmin)     η(t) = ηmin + (η0 − ηmin)·(1 + cos(π·min(t, T)/T))/2
  *   warmup(W, s)        η(t) = s(0)·(t + 1)/W  for t &lt; W,  then s(t − W)
+ *   ramp(k, W, s)       η(t) = s(t)·(1 + (k − 1)·min(1, (t + 1)/W))
  * </pre>
+ * {@code ramp} is the gradual warm-up of large synchronous batches (Goyal et al. 2017): it starts at
+ * the base schedule and reaches k times it after W steps; the Spark trainer wraps the user's
+ * schedule in it when the learning-rate rule scales by k.
  */
 @FunctionalInterface
 public interface Schedule {
@@ -65,10 +69,21 @@ public interface Schedule {
     return t -> t < steps ? peak * (t + 1) / steps : then.at(t - steps);
   }
 
+  /** k times {@code base} after a linear ramp over {@code steps} updates from 1 times it. */
+  static Schedule ramp(double k, long steps, Schedule base) {
+    if (!(k > 0) || Double.isInfinite(k)) {
+      throw new IllegalArgumentException("ramp factor must be finite and > 0, got " + k);
+    }
+    if (steps < 1) {
+      throw new IllegalArgumentException("ramp length must be >= 1 step, got " + steps);
+    }
+    return t -> base.at(t) * (1 + (k - 1) * Math.min(1.0, (t + 1) / (double) steps));
+  }
+
   /**
    * Parses a schedule around the base rate {@code lr}: {@code constant}, {@code inverse_time(r)},
    * {@code exponential(λ)}, {@code step(r, tU)}, {@code cosine}, {@code cosine(T)},
-   * {@code cosine(T, ηmin)}, {@code warmup(W, <schedule>)}. {@code cosine} without T spans
+   * {@code cosine(T, ηmin)}, {@code warmup(W, <schedule>)}, {@code ramp(k, W, <schedule>)}. {@code cosine} without T spans
    * {@code totalSteps}, the length of the run.
    */
   static Schedule parse(String text, double lr, long totalSteps) {
@@ -111,9 +126,13 @@ public interface Schedule {
           long w = (long) num(args.get(0));
           yield warmup(w, parse(args.get(1), lr, Math.max(1, totalSteps - w)));
         }
+        case "ramp" -> {
+          arity(text, args, 3, 3);
+          yield ramp(num(args.get(0)), (long) num(args.get(1)), parse(args.get(2), lr, totalSteps));
+        }
         default -> throw new IllegalArgumentException("Unknown schedule '" + name + "'; expected "
-            + "constant, inverse_time(r), exponential(λ), step(r,steps), cosine[(T[,ηmin])] or "
-            + "warmup(steps,<schedule>)");
+            + "constant, inverse_time(r), exponential(λ), step(r,steps), cosine[(T[,ηmin])], "
+            + "warmup(steps,<schedule>) or ramp(k,steps,<schedule>)");
       };
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("Malformed schedule '" + text + "': " + e.getMessage());

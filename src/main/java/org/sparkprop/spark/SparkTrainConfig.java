@@ -3,15 +3,17 @@ package org.sparkprop.spark;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.sparkprop.optim.Optimizer;
 import org.sparkprop.optim.Optimizers;
 
 /**
  * How the engine's training ({@link org.sparkprop.train.TrainConfig}) is distributed over Spark.
+ * The engine's {@code batchSize} is the rows each replica steps on; a synchronous step's global
+ * batch is replicas × batchSize.
  *
  * @param mode sync (one job per step) or local_sgd (one job per round of H local steps)
- * @param localSteps H, the local steps per round; 0 = chosen from the measured job overhead so that
- *     Spark's fixed cost stays below {@code overheadTarget} of each job
+ * @param localSteps H, the local steps per round; 0 = automatic (see {@link LocalStepsPolicy})
  * @param overheadTarget the largest share of a job's time Spark's fixed cost may take when H is
  *     chosen automatically (0.1)
  * @param outerOptimizer what the driver applies to the averaged model delta in local SGD: "average"
@@ -20,12 +22,18 @@ import org.sparkprop.optim.Optimizers;
  * @param outerLearningRate the outer optimizer's rate (1 with "average": the mean model)
  * @param outerMomentum the outer momentum (momentum, nesterov)
  * @param partitions number of partitions of the training data; 0 = the executor cores
+ * @param replicas copies of the model that step independently; 0 = automatic (see {@link Replicas})
+ * @param minReplicaSteps with automatic replicas, the fewest steps per epoch each replica must get
+ *     (fewer replicas train small data)
  * @param aggregationDepth depth of treeAggregate (2, as MLlib's default)
  * @param orderedAggregation sum partition results in partition order on the driver (bit-reproducible
  *     for any partition count) instead of treeAggregate's completion order
- * @param lrScaling "none" or "linear": scale the learning rate by batchSize / referenceBatch
- *     (Goyal et al. 2017), for large synchronous batches
- * @param referenceBatch the batch size the base learning rate was tuned for
+ * @param lrScaling how synchronous steps scale the learning rate with the global batch G = R·b
+ *     against {@code referenceBatch}: "auto" (sqrt for adaptive optimizers, linear for SGD and
+ *     momentum), "linear" (×G/ref, Goyal et al. 2017), "sqrt" (×√(G/ref)) or "none"
+ * @param referenceBatch the batch the base learning rate was tuned for; 0 = batchSize (one replica)
+ * @param warmupSteps steps of the gradual warm-up from the base to the scaled rate; -1 = one epoch,
+ *     at most a tenth of the run
  * @param checkpointDir a Hadoop file-system path for checkpoints; empty = none
  * @param checkpointEvery write a checkpoint every this many jobs (and at every epoch's end)
  * @param keepLast checkpoints kept
@@ -33,9 +41,13 @@ import org.sparkprop.optim.Optimizers;
  */
 public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTarget,
                                String outerOptimizer, double outerLearningRate, double outerMomentum,
-                               int partitions, int aggregationDepth, boolean orderedAggregation,
-                               String lrScaling, int referenceBatch, String checkpointDir,
-                               int checkpointEvery, int keepLast, boolean overwrite) {
+                               int partitions, int replicas, int minReplicaSteps,
+                               int aggregationDepth, boolean orderedAggregation,
+                               String lrScaling, int referenceBatch, int warmupSteps,
+                               String checkpointDir, int checkpointEvery, int keepLast,
+                               boolean overwrite) {
+
+  private static final Set<String> SCALINGS = Set.of("auto", "none", "linear", "sqrt");
 
   public SparkTrainConfig {
     outerOptimizer = outerOptimizer.trim().toLowerCase(Locale.ROOT);
@@ -50,20 +62,26 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
     if (!(outerLearningRate > 0)) {
       throw new IllegalArgumentException("outerLearningRate must be > 0, got " + outerLearningRate);
     }
-    if (partitions < 0 || aggregationDepth < 1 || referenceBatch < 1 || checkpointEvery < 1 || keepLast < 1) {
-      throw new IllegalArgumentException("partitions >= 0, aggregationDepth >= 1, referenceBatch >= 1, "
-          + "checkpointEvery >= 1 and keepLast >= 1 are required");
+    if (partitions < 0 || replicas < 0 || minReplicaSteps < 1 || aggregationDepth < 1
+        || referenceBatch < 0 || warmupSteps < -1 || checkpointEvery < 1 || keepLast < 1) {
+      throw new IllegalArgumentException("partitions >= 0, replicas >= 0, minReplicaSteps >= 1, "
+          + "aggregationDepth >= 1, referenceBatch >= 0, warmupSteps >= -1, checkpointEvery >= 1 "
+          + "and keepLast >= 1 are required");
     }
-    if (!lrScaling.equals("none") && !lrScaling.equals("linear")) {
-      throw new IllegalArgumentException("lrScaling must be 'none' or 'linear', got '" + lrScaling + "'");
+    if (!SCALINGS.contains(lrScaling)) {
+      throw new IllegalArgumentException("lrScaling must be auto, none, linear or sqrt, got '"
+          + lrScaling + "'");
     }
     checkpointDir = checkpointDir == null ? "" : checkpointDir;
   }
 
-  /** The defaults: local SGD with automatic H and plain averaging. */
+  /** The defaults: local SGD, automatic H and replicas, plain model averaging. */
   public static SparkTrainConfig defaults() {
-    return new SparkTrainConfig(SyncMode.LOCAL_SGD, 0, 0.1, "average", 1.0, 0.9, 0, 2, false,
-        "none", 128, "", 50, 2, false);
+    return new Builder().build();
+  }
+
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
   public Optimizer buildOuterOptimizer() {
@@ -80,46 +98,42 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
     };
   }
 
+  /** True when the driver takes the replicas' mean as it is (no outer optimizer). */
+  public boolean plainAveraging() {
+    return outerOptimizer.equals("average") && outerLearningRate == 1.0;
+  }
+
   public SparkTrainConfig withMode(SyncMode m) {
-    return new SparkTrainConfig(m, localSteps, overheadTarget, outerOptimizer, outerLearningRate,
-        outerMomentum, partitions, aggregationDepth, orderedAggregation, lrScaling, referenceBatch,
-        checkpointDir, checkpointEvery, keepLast, overwrite);
+    return toBuilder().mode(m).build();
   }
 
   public SparkTrainConfig withLocalSteps(int h) {
-    return new SparkTrainConfig(mode, h, overheadTarget, outerOptimizer, outerLearningRate,
-        outerMomentum, partitions, aggregationDepth, orderedAggregation, lrScaling, referenceBatch,
-        checkpointDir, checkpointEvery, keepLast, overwrite);
+    return toBuilder().localSteps(h).build();
   }
 
   public SparkTrainConfig withCheckpoints(String dir, int every, boolean overwrite) {
-    return new SparkTrainConfig(mode, localSteps, overheadTarget, outerOptimizer, outerLearningRate,
-        outerMomentum, partitions, aggregationDepth, orderedAggregation, lrScaling, referenceBatch,
-        dir, every, keepLast, overwrite);
+    return toBuilder().checkpointDir(dir).checkpointEvery(every).overwrite(overwrite).build();
   }
 
   public SparkTrainConfig withPartitions(int p) {
-    return new SparkTrainConfig(mode, localSteps, overheadTarget, outerOptimizer, outerLearningRate,
-        outerMomentum, p, aggregationDepth, orderedAggregation, lrScaling, referenceBatch,
-        checkpointDir, checkpointEvery, keepLast, overwrite);
+    return toBuilder().partitions(p).build();
+  }
+
+  public SparkTrainConfig withReplicas(int r) {
+    return toBuilder().replicas(r).build();
   }
 
   public SparkTrainConfig withOuter(String optimizer, double lr, double momentum) {
-    return new SparkTrainConfig(mode, localSteps, overheadTarget, optimizer, lr, momentum,
-        partitions, aggregationDepth, orderedAggregation, lrScaling, referenceBatch, checkpointDir,
-        checkpointEvery, keepLast, overwrite);
+    return toBuilder().outerOptimizer(optimizer).outerLearningRate(lr).outerMomentum(momentum)
+        .build();
   }
 
   public SparkTrainConfig withOrderedAggregation(boolean ordered) {
-    return new SparkTrainConfig(mode, localSteps, overheadTarget, outerOptimizer, outerLearningRate,
-        outerMomentum, partitions, aggregationDepth, ordered, lrScaling, referenceBatch,
-        checkpointDir, checkpointEvery, keepLast, overwrite);
+    return toBuilder().orderedAggregation(ordered).build();
   }
 
   public SparkTrainConfig withLrScaling(String scaling, int reference) {
-    return new SparkTrainConfig(mode, localSteps, overheadTarget, outerOptimizer, outerLearningRate,
-        outerMomentum, partitions, aggregationDepth, orderedAggregation, scaling, reference,
-        checkpointDir, checkpointEvery, keepLast, overwrite);
+    return toBuilder().lrScaling(scaling).referenceBatch(reference).build();
   }
 
   /**
@@ -135,10 +149,84 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
     m.put("outerLearningRate", outerLearningRate);
     m.put("outerMomentum", outerMomentum);
     m.put("partitions", partitions);
+    m.put("replicas", replicas);
+    m.put("minReplicaSteps", minReplicaSteps);
     m.put("aggregationDepth", aggregationDepth);
     m.put("orderedAggregation", orderedAggregation);
     m.put("lrScaling", lrScaling);
     m.put("referenceBatch", referenceBatch);
+    m.put("warmupSteps", warmupSteps);
     return m;
+  }
+
+  /** Mutable builder with the documented defaults. */
+  public static final class Builder {
+    private SyncMode mode = SyncMode.LOCAL_SGD;
+    private int localSteps = 0;
+    private double overheadTarget = 0.1;
+    private String outerOptimizer = "average";
+    private double outerLearningRate = 1.0;
+    private double outerMomentum = 0.9;
+    private int partitions = 0;
+    private int replicas = 0;
+    private int minReplicaSteps = 100;
+    private int aggregationDepth = 2;
+    private boolean orderedAggregation = false;
+    private String lrScaling = "auto";
+    private int referenceBatch = 0;
+    private int warmupSteps = -1;
+    private String checkpointDir = "";
+    private int checkpointEvery = 50;
+    private int keepLast = 2;
+    private boolean overwrite = false;
+
+    public Builder() {}
+
+    Builder(SparkTrainConfig c) {
+      mode = c.mode;
+      localSteps = c.localSteps;
+      overheadTarget = c.overheadTarget;
+      outerOptimizer = c.outerOptimizer;
+      outerLearningRate = c.outerLearningRate;
+      outerMomentum = c.outerMomentum;
+      partitions = c.partitions;
+      replicas = c.replicas;
+      minReplicaSteps = c.minReplicaSteps;
+      aggregationDepth = c.aggregationDepth;
+      orderedAggregation = c.orderedAggregation;
+      lrScaling = c.lrScaling;
+      referenceBatch = c.referenceBatch;
+      warmupSteps = c.warmupSteps;
+      checkpointDir = c.checkpointDir;
+      checkpointEvery = c.checkpointEvery;
+      keepLast = c.keepLast;
+      overwrite = c.overwrite;
+    }
+
+    public Builder mode(SyncMode v) { mode = v; return this; }
+    public Builder localSteps(int v) { localSteps = v; return this; }
+    public Builder overheadTarget(double v) { overheadTarget = v; return this; }
+    public Builder outerOptimizer(String v) { outerOptimizer = v; return this; }
+    public Builder outerLearningRate(double v) { outerLearningRate = v; return this; }
+    public Builder outerMomentum(double v) { outerMomentum = v; return this; }
+    public Builder partitions(int v) { partitions = v; return this; }
+    public Builder replicas(int v) { replicas = v; return this; }
+    public Builder minReplicaSteps(int v) { minReplicaSteps = v; return this; }
+    public Builder aggregationDepth(int v) { aggregationDepth = v; return this; }
+    public Builder orderedAggregation(boolean v) { orderedAggregation = v; return this; }
+    public Builder lrScaling(String v) { lrScaling = v; return this; }
+    public Builder referenceBatch(int v) { referenceBatch = v; return this; }
+    public Builder warmupSteps(int v) { warmupSteps = v; return this; }
+    public Builder checkpointDir(String v) { checkpointDir = v; return this; }
+    public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
+    public Builder keepLast(int v) { keepLast = v; return this; }
+    public Builder overwrite(boolean v) { overwrite = v; return this; }
+
+    public SparkTrainConfig build() {
+      return new SparkTrainConfig(mode, localSteps, overheadTarget, outerOptimizer,
+          outerLearningRate, outerMomentum, partitions, replicas, minReplicaSteps, aggregationDepth,
+          orderedAggregation, lrScaling, referenceBatch, warmupSteps, checkpointDir,
+          checkpointEvery, keepLast, overwrite);
+    }
   }
 }

@@ -86,7 +86,7 @@ class CommandLineTest {
   void trainOnSparkWithCheckpoints() throws Exception {
     SparkTestSession.get();
     Path out = dir.resolve("spark");
-    Run r = run("train", "--config", "conf/regression.conf", "--set", "training.epochs=3",
+    Run r = run("train", "--config", "conf/regression.conf", "--set", "training.epochs=5",
         "--set", "checkpoint.dir=" + dir.resolve("ck").toUri(), "--out", out.toString());
     assertEquals(0, r.status(), r.err());
     JsonNode s = r.lastJson();

@@ -45,8 +45,9 @@ class TaskRetryTest {
 
   @Test
   void aFailedGradientTaskIsRetriedAndChangesNothing() {
-    for (SparkTrainConfig dist : List.of(SparkTrainConfig.defaults().withMode(SyncMode.SYNC),
-        SparkTrainConfig.defaults().withLocalSteps(5))) {
+    // Two replicas, one per partition (800 rows alone would train as one replica).
+    for (SparkTrainConfig dist : List.of(SparkTrainConfig.defaults().withMode(SyncMode.SYNC).withReplicas(2),
+        SparkTrainConfig.defaults().withLocalSteps(5).withReplicas(2))) {
       float[] clean = new DistributedTrainer(sc, config, dist)
           .fit(SparkData.distribute(sc, data, 2), null, false).model().params();
       INJECTED.set(false);
@@ -63,7 +64,8 @@ class TaskRetryTest {
   @Test
   void aTaskThatKeepsFailingStopsTrainingClearly() {
     IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> new DistributedTrainer(sc, config, SparkTrainConfig.defaults().withMode(SyncMode.SYNC))
+        () -> new DistributedTrainer(sc, config, SparkTrainConfig.defaults().withMode(SyncMode.SYNC)
+            .withReplicas(2))
             .taskHook((partition, step, attempt) -> {
               if (step == 7) {
                 throw new RuntimeException("disk on fire");

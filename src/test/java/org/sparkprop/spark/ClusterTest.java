@@ -32,8 +32,9 @@ class ClusterTest {
   static Block test;
   static final TrainConfig CONFIG = TrainConfig.builder().network("784-64relu-10").init("he")
       .learningRate(1e-3).batchSize(128).epochs(3).build();
-  static final SparkTrainConfig SYNC = SparkTrainConfig.defaults().withMode(SyncMode.SYNC);
-  static final SparkTrainConfig LOCAL_SGD = SparkTrainConfig.defaults().withLocalSteps(20);
+  // Two replicas, one per partition and executor (12,000 rows alone would train as one replica).
+  static final SparkTrainConfig SYNC = SparkTrainConfig.defaults().withMode(SyncMode.SYNC).withReplicas(2);
+  static final SparkTrainConfig LOCAL_SGD = SparkTrainConfig.defaults().withLocalSteps(20).withReplicas(2);
   static float[] syncOnLocal2;
   static float[] localSgdOnLocal2;
 

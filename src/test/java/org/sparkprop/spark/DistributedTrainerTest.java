@@ -39,8 +39,19 @@ class DistributedTrainerTest {
         .batchSize(32).epochs(3);
   }
 
+  /**
+   * Synchronous steps of two replicas (one per partition; the data here is too small for the
+   * automatic choice to take two) without the learning-rate rule: the local trainer's steps.
+   */
   static SparkTrainConfig sync() {
-    return SparkTrainConfig.defaults().withMode(SyncMode.SYNC);
+    return SparkTrainConfig.defaults().withMode(SyncMode.SYNC).withLrScaling("none", 0)
+        .withReplicas(2);
+  }
+
+  /** Local SGD of two replicas with H steps and plain model averaging. */
+  static SparkTrainConfig averaging(int h) {
+    return SparkTrainConfig.defaults().withLocalSteps(h).withOuter("average", 1.0, 0.9)
+        .withReplicas(2);
   }
 
   static JavaRDD<Block> rdd(List<Block> shards) {
@@ -55,10 +66,11 @@ class DistributedTrainerTest {
   }
 
   @Test
-  void synchronousModeMatchesTheLocalTrainerOnTheSameShards() {
+  void synchronousModeMatchesTheLocalTrainerOnTheSameGlobalBatches() {
     List<Block> shards = Blocks.shards(ToySets.twoMoons(600, 0.2, 1), 2);
     TrainConfig c = mlp().network("2-16relu+dropout(0.2)-16tanh-2").build();
-    TrainingResult local = new LocalTrainer(c).fit(shards, null, null);
+    // Two replicas of 32 rows each: the local trainer's global batch of 64 on the same shards.
+    TrainingResult local = new LocalTrainer(c.toBuilder().batchSize(64).build()).fit(shards, null, null);
     TrainingResult spark = new DistributedTrainer(sc, c, sync()).fit(rdd(shards), null, false);
     assertEquals(local.steps(), spark.steps());
     assertClose(local.model().params(), spark.model().params(), 1e-4);
@@ -70,8 +82,7 @@ class DistributedTrainerTest {
     List<Block> shards = Blocks.shards(ToySets.twoMoons(400, 0.2, 2), 2);
     TrainConfig c = mlp().optimizer("sgd").learningRate(0.1).build();
     TrainingResult syncRun = new DistributedTrainer(sc, c, sync()).fit(rdd(shards), null, false);
-    TrainingResult h1 = new DistributedTrainer(sc, c,
-        SparkTrainConfig.defaults().withLocalSteps(1)).fit(rdd(shards), null, false);
+    TrainingResult h1 = new DistributedTrainer(sc, c, averaging(1)).fit(rdd(shards), null, false);
     assertClose(syncRun.model().params(), h1.model().params(), 1e-4);
   }
 
@@ -102,6 +113,27 @@ class DistributedTrainerTest {
   }
 
   @Test
+  void thirtyTwoPartitionsOnTwoCoresTrainAsTwoReplicasAndSmallDataAsOne() {
+    Block data = ToySets.twoMoons(4000, 0.1, 7);
+    TrainConfig c = mlp().epochs(6).build();
+    SparkTrainConfig dist = SparkTrainConfig.defaults().withLocalSteps(25).toBuilder()
+        .minReplicaSteps(1).build();
+    // Contiguous partitions grouped in order: 32 partitions as 2 replicas hold the rows of 2.
+    DistributedTrainer p32 = new DistributedTrainer(sc, c, dist);
+    float[] w32 = p32.fit(SparkData.distribute(sc, data, 32), null, false).model().params();
+    float[] w2 = new DistributedTrainer(sc, c, dist).fit(SparkData.distribute(sc, data, 2), null, false)
+        .model().params();
+    assertEquals(2, p32.stats().replicas);
+    assertEquals(32, p32.stats().partitions);
+    assertArrayEquals(w2, w32);
+    // With the default small-data rule, 4,000 rows at 32 per step are one replica's work.
+    DistributedTrainer auto = new DistributedTrainer(sc, c, SparkTrainConfig.defaults());
+    TrainingResult r = auto.fit(SparkData.distribute(sc, data, 32), null, false);
+    assertEquals(1, auto.stats().replicas, auto.stats().replicaReason);
+    assertTrue(r.model().evaluate(data).accuracy() > 0.97, "accuracy " + r.model().evaluate(data).accuracy());
+  }
+
+  @Test
   void emptyAndHeavilySkewedPartitionsTrainCorrectly() {
     Block data = ToySets.twoMoons(500, 0.2, 5);
     int[] idx = Blocks.identity(500);
@@ -111,12 +143,20 @@ class DistributedTrainerTest {
     skewed.add(Block.empty(2, 1, false));
     skewed.add(Blocks.select(data, idx, 7, 500, "big"));
     TrainConfig c = mlp().build();
-    TrainingResult local = new LocalTrainer(c).fit(skewed, null, null);
-    TrainingResult spark = new DistributedTrainer(sc, c, sync().withOrderedAggregation(true))
-        .fit(rdd(skewed), null, false);
+    // Four replicas forced (local[2] would group the four partitions into two): global batch 4 x 32.
+    TrainingResult local = new LocalTrainer(c.toBuilder().batchSize(128).build()).fit(skewed, null, null);
+    TrainingResult spark = new DistributedTrainer(sc, c,
+        sync().withOrderedAggregation(true).withReplicas(4)).fit(rdd(skewed), null, false);
     assertClose(local.model().params(), spark.model().params(), 1e-4);
-    TrainingResult avg = new DistributedTrainer(sc, c, SparkTrainConfig.defaults().withLocalSteps(4))
-        .fit(rdd(skewed), null, false);
+    // Automatic replicas on two cores: partitions 0-1 and 2-3 concatenated, in order.
+    List<Block> grouped = List.of(Blocks.concat(skewed.subList(0, 2)), Blocks.concat(skewed.subList(2, 4)));
+    TrainingResult localGrouped = new LocalTrainer(c.toBuilder().batchSize(64).build())
+        .fit(grouped, null, null);
+    TrainingResult sparkGrouped = new DistributedTrainer(sc, c, sync().withOrderedAggregation(true)
+        .toBuilder().replicas(0).minReplicaSteps(1).build()).fit(rdd(skewed), null, false);
+    assertClose(localGrouped.model().params(), sparkGrouped.model().params(), 1e-4);
+    TrainingResult avg = new DistributedTrainer(sc, c, SparkTrainConfig.defaults().withLocalSteps(4)
+        .withReplicas(4)).fit(rdd(skewed), null, false);
     assertTrue(avg.model().evaluate(data).accuracy() > 0.85);
   }
 

@@ -1,0 +1,112 @@
+package org.sparkprop.spark;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.Partition;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.rdd.PartitionCoalescer;
+import org.apache.spark.rdd.PartitionGroup;
+import org.apache.spark.rdd.RDD;
+import org.sparkprop.data.Block;
+import org.sparkprop.data.Blocks;
+
+/**
+ * Partitions are the user's; replicas are the copies of the model that step independently. The
+ * number of replicas follows the cluster and the data, never the partitioning alone:
+ *
+ * <pre>
+ *   R = min(P partitions, task slots, ⌊N / (b · minSteps)⌋)      at least 1
+ * </pre>
+ * so 32 partitions on two cores train as 2 replicas (no task waves, and each replica steps on a
+ * full per-replica batch b), and a small dataset never trains as replicas that would each take
+ * fewer than {@code minSteps} steps per epoch (too few sequential steps to learn from in a fixed
+ * number of epochs). Replica r trains on the contiguous partitions ⌊r·P/R⌋ … ⌊(r+1)·P/R⌋ − 1,
+ * concatenated in partition order: the grouping depends on P and R only, so the weights depend
+ * on the data, its partitioning, the seed and R.
+ */
+public final class Replicas {
+
+  private Replicas() {}
+
+  /** The number of replicas, and why (for the log and the run's summary). */
+  public record Choice(int replicas, String reason) {}
+
+  /**
+   * The number of replicas.
+   *
+   * @param requested the user's spark.replicas (0 = automatic)
+   * @param partitions P
+   * @param slots the cluster's task slots (executor cores)
+   * @param rows N, the training rows
+   * @param batchSize b, rows per replica per step (0 = full batch)
+   * @param minSteps the fewest steps per epoch a replica may get when R is automatic
+   */
+  public static Choice choose(int requested, int partitions, int slots, long rows, int batchSize,
+                              int minSteps) {
+    if (requested > 0) {
+      int r = Math.min(requested, partitions);
+      return new Choice(r, r < requested ? "spark.replicas = " + requested + ", but the data has only "
+          + partitions + " partitions" : "spark.replicas = " + requested);
+    }
+    int bySlots = Math.max(1, Math.min(partitions, slots));
+    long byData = batchSize <= 0 ? bySlots : Math.max(1, rows / ((long) batchSize * minSteps));
+    if (byData < bySlots) {
+      return new Choice((int) byData, rows + " rows at batch " + batchSize + " per replica give "
+          + "at least " + minSteps + " steps per epoch to " + byData + " replica(s) only "
+          + "(spark.minReplicaSteps)");
+    }
+    return new Choice(bySlots, bySlots < partitions ? partitions + " partitions on " + slots
+        + " task slots" : "one replica per partition");
+  }
+
+  /** First partition of replica r: ⌊r·P/R⌋. */
+  static int firstPartition(int replica, int partitions, int replicas) {
+    return (int) ((long) replica * partitions / replicas);
+  }
+
+  /**
+   * The training data regrouped as one block per replica (the input itself when R = P). The
+   * result is not persisted: the caller persists it and releases the input.
+   */
+  public static JavaRDD<Block> group(JavaRDD<Block> data, int replicas) {
+    int partitions = data.getNumPartitions();
+    if (replicas == partitions) {
+      return data;
+    }
+    RDD<Block> grouped = data.rdd().coalesce(replicas, false,
+        scala.Option.apply(new ContiguousCoalescer()), null);
+    return grouped.toJavaRDD().mapPartitions(it -> {
+      List<Block> parts = new ArrayList<>();
+      while (it.hasNext()) {
+        Block b = it.next();
+        if (b.rows() > 0) {
+          parts.add(b);
+        }
+      }
+      if (parts.isEmpty()) {
+        return java.util.Collections.emptyIterator();
+      }
+      return List.of(parts.size() == 1 ? parts.get(0) : Blocks.concat(parts)).iterator();
+    }, true).setName("sparkprop replica blocks");
+  }
+
+  /** Groups contiguous partition ranges, in order: replica r gets ⌊r·P/R⌋ … ⌊(r+1)·P/R⌋ − 1. */
+  static final class ContiguousCoalescer implements PartitionCoalescer, Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public PartitionGroup[] coalesce(int maxPartitions, RDD<?> parent) {
+      Partition[] parts = parent.partitions();
+      PartitionGroup[] groups = new PartitionGroup[maxPartitions];
+      for (int r = 0; r < maxPartitions; r++) {
+        groups[r] = new PartitionGroup(scala.Option.empty());
+        int hi = firstPartition(r + 1, parts.length, maxPartitions);
+        for (int p = firstPartition(r, parts.length, maxPartitions); p < hi; p++) {
+          groups[r].partitions().addOne(parts[p]);
+        }
+      }
+      return groups;
+    }
+  }
+}
