@@ -6,6 +6,7 @@
 #   scripts/bench.sh longrun [STEPS]   driver heap over a long synchronous run
 #   scripts/bench.sh scale [--cluster] accuracy and speed at 2, 8, 32 partitions (and on a cluster)
 #   scripts/bench.sh jobcost [--cluster] one Spark job per synchronisation, against tasks and bytes
+#   scripts/bench.sh sync [--cluster]  per-step sync cost: a Spark job (sync) against allreduce
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 what="${1:-}"
@@ -34,13 +35,13 @@ print(json.dumps({"bench": "local-vs-torch", "epochs": l["epochs"],
                   "local_test_accuracy": l["test_accuracy"], "torch_test_accuracy": t["test_accuracy"]}))
 PY
     ;;
-  mllib|longrun|scale|jobcost)
+  mllib|longrun|scale|jobcost|sync)
     "$SP_ROOT/scripts/setup.sh" --data
     sp_build
     exec "$SP_ROOT/scripts/bench/$what.sh" "$@"
     ;;
   *)
-    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -132,6 +132,8 @@ public final class RunConfig {
         .aggregationDepth(s.getInt("aggregationDepth"))
         .orderedAggregation(s.getBoolean("orderedAggregation")).lrScaling(s.getString("lrScaling"))
         .referenceBatch(s.getInt("referenceBatch")).warmupSteps(s.getInt("warmupSteps"))
+        .stageSteps(s.getInt("stageSteps")).collectiveTimeoutMs(s.getLong("collectiveTimeoutMs"))
+        .collectivePorts(s.getString("collectivePorts"))
         .checkpointDir(string("checkpoint.dir")).checkpointEvery(integer("checkpoint.every"))
         .keepLast(integer("checkpoint.keepLast")).overwrite(bool("output.overwrite")).build();
   }

@@ -81,6 +81,24 @@ public final class DistributedTrainer {
   }
 
   /**
+   * Refuses, before any stage, what Spark's barrier scheduling cannot run: dynamic allocation
+   * (SPARK-24954) and more tasks than free slots (SPARK-24819), which would otherwise fail late or
+   * wait.
+   */
+  static void checkBarrierStage(org.apache.spark.SparkConf conf, int replicas, int slots) {
+    if (conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
+      throw new IllegalArgumentException("spark.mode=allreduce runs each epoch as one barrier stage, "
+          + "which Spark does not support with dynamic allocation: set "
+          + "spark.dynamicAllocation.enabled=false, or use spark.mode=local_sgd");
+    }
+    if (replicas > slots) {
+      throw new IllegalArgumentException("spark.mode=allreduce needs all " + replicas + " replicas "
+          + "running at once, but the cluster has " + slots + " task slot(s): set spark.replicas to at "
+          + "most " + slots + " (or leave it 0), or add executors");
+    }
+  }
+
+  /**
    * Task slots of the cluster: the local master's threads, or the executors' cores (waiting up to
    * a few seconds for executors to register, as a fresh application's may not have yet).
    */
@@ -184,8 +202,12 @@ public final class DistributedTrainer {
       stats.replicaReason = replicas.reason();
       LOG.info("training {} rows of {} partitions as {} replica(s): {}", rows, sizes.length,
           replicas.replicas(), replicas.reason());
+      if (dist.mode() == SyncMode.ALLREDUCE) {
+        checkBarrierStage(sc.getConf(), replicas.replicas(), stats.slots);
+      }
       if (replicas.replicas() != sizes.length) {
-        JavaRDD<Block> grouped = Replicas.group(data, replicas.replicas());
+        JavaRDD<Block> grouped = Replicas.group(data, replicas.replicas(),
+            dist.mode() == SyncMode.ALLREDUCE);
         grouped.persist(StorageLevel.MEMORY_AND_DISK());
         persisted.add(grouped);
         try {

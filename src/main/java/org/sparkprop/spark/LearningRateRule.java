@@ -35,7 +35,7 @@ public record LearningRateRule(double factor, long warmupSteps, String scaling) 
     if (rule.equals("auto")) {
       rule = ADAPTIVE.contains(cfg.optimizer()) ? "sqrt" : "linear";
     }
-    if (dist.mode() != SyncMode.SYNC || cfg.batchSize() <= 0 || rule.equals("none")) {
+    if (!dist.mode().synchronous() || cfg.batchSize() <= 0 || rule.equals("none")) {
       return new LearningRateRule(1, 0, "none");
     }
     double ref = dist.referenceBatch() > 0 ? dist.referenceBatch() : cfg.batchSize();

@@ -19,7 +19,7 @@ import org.sparkprop.train.TrainingState;
  *              accuracy bound
  * </pre>
  * H depends on measured time: give {@code spark.localSteps} for runs that must be bit-reproducible.
- * In synchronous mode H is 1.
+ * In synchronous mode H is 1; in allreduce mode it is the steps of a barrier stage.
  */
 final class LocalStepsPolicy {
 
@@ -56,6 +56,9 @@ final class LocalStepsPolicy {
   int resolve(TrainingState st) {
     if (dist.mode() == SyncMode.SYNC) {
       return 1;
+    }
+    if (dist.mode() == SyncMode.ALLREDUCE) {                // steps per barrier stage
+      return dist.stageSteps() > 0 ? Math.min(dist.stageSteps(), stepsPerEpoch) : stepsPerEpoch;
     }
     Object saved = st.extras.get("localSteps");
     if (saved instanceof Number n && n.intValue() > 0) {

@@ -12,6 +12,8 @@ import org.sparkprop.train.BatchSums;
  *   local SGD     vector = Σ_p share_p · θ_p after H steps  (share_p = rows_p / rows of the round)
  *                 inner  = Σ_p share_p · inner optimizer state_p
  *   both          state  = Σ_p share_p · batch-norm state_p;  sums = Σ loss, Σ w, rows, correct
+ *   allreduce     rank 0: vector = weights, inner = optimizer state, state = batch-norm state,
+ *                 sums = the stage's; every rank: its timing (not merged: collected per rank)
  * </pre>
  */
 final class Partial implements Serializable {
@@ -28,6 +30,13 @@ final class Partial implements Serializable {
   int tasks;
   /** Tasks that had rows to work on. */
   int busyTasks;
+  /** allreduce: seconds in the collective's calls, in the rendezvous, and payload bytes sent. */
+  double syncSeconds;
+  double rendezvousSeconds;
+  long bytesSent;
+  /** allreduce: the learning-rate multiplier and the skipped steps at the stage's end. */
+  double lrScale = 1;
+  long skippedSteps;
   /** The first global step at which a task met a non-finite loss or gradient; 0 when none. */
   long divergedAt;
   String divergence;

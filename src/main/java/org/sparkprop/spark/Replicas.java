@@ -65,14 +65,54 @@ public final class Replicas {
     return (int) ((long) replica * partitions / replicas);
   }
 
+  /** The replica that trains partition p: the r with ⌊r·P/R⌋ ≤ p &lt; ⌊(r+1)·P/R⌋. */
+  static int replicaOf(int p, int partitions, int replicas) {
+    int r = (int) ((long) p * replicas / partitions);
+    while (firstPartition(r + 1, partitions, replicas) <= p) {
+      r++;
+    }
+    while (firstPartition(r, partitions, replicas) > p) {
+      r--;
+    }
+    return r;
+  }
+
   /**
    * The training data regrouped as one block per replica (the input itself when R = P). The
    * result is not persisted: the caller persists it and releases the input.
+   *
+   * @param shuffle regroup through a shuffle instead of a coalesce: a barrier stage may not read
+   *     an RDD whose ancestors have another partition count (SPARK-24820), so allreduce needs the
+   *     replicas' blocks to start a lineage of their own; the blocks are the same either way
    */
-  public static JavaRDD<Block> group(JavaRDD<Block> data, int replicas) {
+  public static JavaRDD<Block> group(JavaRDD<Block> data, int replicas, boolean shuffle) {
     int partitions = data.getNumPartitions();
     if (replicas == partitions) {
       return data;
+    }
+    if (shuffle) {
+      return data.mapPartitionsWithIndex((p, it) -> {
+        List<scala.Tuple2<Integer, Block>> out = new ArrayList<>();
+        while (it.hasNext()) {
+          out.add(new scala.Tuple2<>(p, it.next()));
+        }
+        return out.iterator();
+      }, true).mapToPair(t -> t).partitionBy(new ContiguousPartitioner(partitions, replicas))
+          .mapPartitions(it -> {
+            List<scala.Tuple2<Integer, Block>> parts = new ArrayList<>();
+            it.forEachRemaining(parts::add);
+            parts.sort(java.util.Comparator.comparing(scala.Tuple2::_1));   // partition order
+            List<Block> blocks = new ArrayList<>();
+            for (scala.Tuple2<Integer, Block> t : parts) {
+              if (t._2().rows() > 0) {
+                blocks.add(t._2());
+              }
+            }
+            if (blocks.isEmpty()) {
+              return java.util.Collections.emptyIterator();
+            }
+            return List.of(blocks.size() == 1 ? blocks.get(0) : Blocks.concat(blocks)).iterator();
+          }, true).setName("sparkprop replica blocks");
     }
     RDD<Block> grouped = data.rdd().coalesce(replicas, false,
         scala.Option.apply(new ContiguousCoalescer()), null);
@@ -89,6 +129,28 @@ public final class Replicas {
       }
       return List.of(parts.size() == 1 ? parts.get(0) : Blocks.concat(parts)).iterator();
     }, true).setName("sparkprop replica blocks");
+  }
+
+  /** Sends partition p's block to its replica (keys are partition indices). */
+  static final class ContiguousPartitioner extends org.apache.spark.Partitioner {
+    private static final long serialVersionUID = 1L;
+    private final int partitions;
+    private final int replicas;
+
+    ContiguousPartitioner(int partitions, int replicas) {
+      this.partitions = partitions;
+      this.replicas = replicas;
+    }
+
+    @Override
+    public int numPartitions() {
+      return replicas;
+    }
+
+    @Override
+    public int getPartition(Object key) {
+      return replicaOf((Integer) key, partitions, replicas);
+    }
   }
 
   /** Groups contiguous partition ranges, in order: replica r gets ⌊r·P/R⌋ … ⌊(r+1)·P/R⌋ − 1. */

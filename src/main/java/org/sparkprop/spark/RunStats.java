@@ -20,6 +20,11 @@ public final class RunStats {
   public int replicas;
   public int slots;
   public String replicaReason = "";
+  /** allreduce: seconds the slowest rank spent in all-reduce calls, summed over stages. */
+  public double collectiveSeconds;
+  public long collectiveSteps;
+  public long collectiveBytes;
+  public double rendezvousSeconds;
 
   void reset() {
     setupSeconds = 0;
@@ -35,6 +40,10 @@ public final class RunStats {
     replicas = 0;
     slots = 0;
     replicaReason = "";
+    collectiveSeconds = 0;
+    collectiveSteps = 0;
+    collectiveBytes = 0;
+    rendezvousSeconds = 0;
   }
 
   /** Share of wall time outside forward/backward/update: Spark's share. */

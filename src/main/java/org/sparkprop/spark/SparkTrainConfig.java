@@ -12,7 +12,8 @@ import org.sparkprop.optim.Optimizers;
  * The engine's {@code batchSize} is the rows each replica steps on; a synchronous step's global
  * batch is replicas × batchSize.
  *
- * @param mode sync (one job per step) or local_sgd (one job per round of H local steps)
+ * @param mode sync (one job per step), local_sgd (one job per round of H local steps) or
+ *     allreduce (one barrier stage per epoch, the tasks all-reducing every step's gradient)
  * @param localSteps H, the local steps per round; 0 = automatic (see {@link LocalStepsPolicy})
  * @param overheadTarget the largest share of a job's time Spark's fixed cost may take when H is
  *     chosen automatically (0.1)
@@ -34,6 +35,10 @@ import org.sparkprop.optim.Optimizers;
  * @param referenceBatch the batch the base learning rate was tuned for; 0 = batchSize (one replica)
  * @param warmupSteps steps of the gradual warm-up from the base to the scaled rate; -1 = one epoch,
  *     at most a tenth of the run
+ * @param stageSteps allreduce: steps per barrier stage; 0 = the rest of the epoch
+ * @param collectiveTimeoutMs allreduce: the longest any socket call (rendezvous, connect, one
+ *     all-reduce) may wait for a peer before the stage fails, naming the peer
+ * @param collectivePorts allreduce: the ports its sockets may listen on, "0" (any) or "first-last"
  * @param checkpointDir a Hadoop file-system path for checkpoints; empty = none
  * @param checkpointEvery write a checkpoint every this many jobs (and at every epoch's end)
  * @param keepLast checkpoints kept
@@ -44,6 +49,7 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
                                int partitions, int replicas, int minReplicaSteps,
                                int aggregationDepth, boolean orderedAggregation,
                                String lrScaling, int referenceBatch, int warmupSteps,
+                               int stageSteps, long collectiveTimeoutMs, String collectivePorts,
                                String checkpointDir, int checkpointEvery, int keepLast,
                                boolean overwrite) {
 
@@ -73,6 +79,14 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
           + lrScaling + "'");
     }
     checkpointDir = checkpointDir == null ? "" : checkpointDir;
+    if (stageSteps < 0 || collectiveTimeoutMs <= 0) {
+      throw new IllegalArgumentException("stageSteps >= 0 and collectiveTimeoutMs > 0 are required");
+    }
+    org.sparkprop.collective.PortRange.parse(collectivePorts);
+  }
+
+  public org.sparkprop.collective.PortRange ports() {
+    return org.sparkprop.collective.PortRange.parse(collectivePorts);
   }
 
   /** The defaults: local SGD, automatic H and replicas, plain model averaging. */
@@ -175,6 +189,9 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
     private String lrScaling = "auto";
     private int referenceBatch = 0;
     private int warmupSteps = -1;
+    private int stageSteps = 0;
+    private long collectiveTimeoutMs = 120_000;
+    private String collectivePorts = "0";
     private String checkpointDir = "";
     private int checkpointEvery = 50;
     private int keepLast = 2;
@@ -197,6 +214,9 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
       lrScaling = c.lrScaling;
       referenceBatch = c.referenceBatch;
       warmupSteps = c.warmupSteps;
+      stageSteps = c.stageSteps;
+      collectiveTimeoutMs = c.collectiveTimeoutMs;
+      collectivePorts = c.collectivePorts;
       checkpointDir = c.checkpointDir;
       checkpointEvery = c.checkpointEvery;
       keepLast = c.keepLast;
@@ -217,6 +237,9 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
     public Builder lrScaling(String v) { lrScaling = v; return this; }
     public Builder referenceBatch(int v) { referenceBatch = v; return this; }
     public Builder warmupSteps(int v) { warmupSteps = v; return this; }
+    public Builder stageSteps(int v) { stageSteps = v; return this; }
+    public Builder collectiveTimeoutMs(long v) { collectiveTimeoutMs = v; return this; }
+    public Builder collectivePorts(String v) { collectivePorts = v; return this; }
     public Builder checkpointDir(String v) { checkpointDir = v; return this; }
     public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
     public Builder keepLast(int v) { keepLast = v; return this; }
@@ -225,7 +248,8 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
     public SparkTrainConfig build() {
       return new SparkTrainConfig(mode, localSteps, overheadTarget, outerOptimizer,
           outerLearningRate, outerMomentum, partitions, replicas, minReplicaSteps, aggregationDepth,
-          orderedAggregation, lrScaling, referenceBatch, warmupSteps, checkpointDir,
+          orderedAggregation, lrScaling, referenceBatch, warmupSteps, stageSteps,
+          collectiveTimeoutMs, collectivePorts, checkpointDir,
           checkpointEvery, keepLast, overwrite);
     }
   }

@@ -11,6 +11,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkprop.collective.Tracker;
 import org.sparkprop.data.Block;
 import org.sparkprop.data.Scaler;
 import org.sparkprop.nn.Network;
@@ -245,7 +246,7 @@ final class TrainingRun {
   LocalStepsPolicy.JobTiming last;
 
   Snapshot snapshot(TrainingState st) {
-    if (outer == null) {
+    if (outer == null && dist.mode() != SyncMode.ALLREDUCE) {
       return new Snapshot(st.params, st.netState, null, null);
     }
     float[][] slots = new float[st.optimizer.slotCount()][];
@@ -256,8 +257,12 @@ final class TrainingRun {
   }
 
 
-  /** One Spark job: a synchronous step, or a local-SGD round of {@code steps} steps. */
+  /** One Spark job: a synchronous step, a local-SGD round or an allreduce stage of {@code h} steps. */
   void runJob(TrainingState st, int h) {
+    if (dist.mode() == SyncMode.ALLREDUCE) {
+      runStage(st, h);
+      return;
+    }
     long t0 = System.nanoTime();
     RoundPlan plan = new RoundPlan(cfg, st.step + 1, h, stepsPerEpoch, sizes, st.lrScale, totalSteps);
     Broadcast<Snapshot> bc = sc.broadcast(snapshot(st));
@@ -300,6 +305,87 @@ final class TrainingRun {
         total.computeSeconds, total.busyTasks, h);
   }
 
+  /**
+   * One barrier stage of {@code steps} synchronous steps, all-reduced among the tasks (see
+   * {@link AllReduceStage}); the driver runs the rendezvous and takes rank 0's weights at the end.
+   */
+  void runStage(TrainingState st, int steps) {
+    long t0 = System.nanoTime();
+    RoundPlan plan = new RoundPlan(cfg, st.step + 1, steps, stepsPerEpoch, sizes, st.lrScale, totalSteps);
+    byte[] token = Tracker.newToken();
+    Broadcast<Snapshot> bc = sc.broadcast(snapshot(st));
+    List<Partial> parts;
+    try (Tracker tracker = Tracker.start(driverHost(), dist.ports(), token, sizes.length)) {
+      sc.setJobDescription("sparkprop allreduce stage at step " + (st.step + 1));
+      AllReduceStage stage = new AllReduceStage(bc, plan, hook, token, tracker.address(),
+          dist.collectiveTimeoutMs(), dist.ports());
+      // Spark retries a failed barrier stage only when it is a shuffle map stage ("Could not
+      // recover from a failed barrier ResultStage"): so the ranks' results pass through a shuffle.
+      parts = data.rdd().barrier().mapPartitionsWithIndex(new AllReduceStage.Function(stage), true,
+          scala.reflect.ClassTag$.MODULE$.<Partial>apply(Partial.class)).toJavaRDD()
+          .mapToPair(p -> new scala.Tuple2<>(0, p)).partitionBy(new org.apache.spark.HashPartitioner(1))
+          .values().collect();
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not start the allreduce rendezvous on the driver ("
+          + driverHost() + ", spark.collectivePorts=" + dist.collectivePorts() + "): " + e.getMessage(), e);
+    } catch (Exception e) {
+      RuntimeException u = SparkData.unwrap(e);
+      if (u instanceof IllegalArgumentException) {
+        throw u;
+      }
+      throw new IllegalStateException("the allreduce stage from step " + (st.step + 1) + " failed "
+          + "even after Spark's retries (" + rootMessage(e) + "); training stopped with " + st.step
+          + " steps applied" + (checkpoints == null ? "" : "; resume from the last checkpoint in "
+          + checkpoints.store().location()), e);
+    } finally {
+      bc.destroy();
+    }
+    Partial rank0 = null;
+    double compute = 0;
+    double maxCompute = 0;
+    double sync = 0;
+    for (Partial p : parts) {
+      if (p.vector != null) {
+        rank0 = p;
+      }
+      compute += p.computeSeconds;
+      maxCompute = Math.max(maxCompute, p.computeSeconds);
+      sync = Math.max(sync, p.syncSeconds);
+      stats.collectiveBytes += p.bytesSent;
+      stats.rendezvousSeconds = Math.max(stats.rendezvousSeconds, p.rendezvousSeconds);
+    }
+    if (rank0 == null) {
+      throw new IllegalStateException("the allreduce stage returned no weights from rank 0");
+    }
+    if (rank0.divergedAt > 0) {
+      throw new DivergenceException(rank0.divergedAt, "a synchronous step met a non-finite loss, "
+          + "gradient or update (" + rank0.divergence + ")", false);
+    }
+    System.arraycopy(rank0.vector, 0, st.params, 0, st.params.length);
+    System.arraycopy(rank0.state, 0, st.netState, 0, st.netState.length);
+    for (int k = 0; k < st.optimizer.slotCount(); k++) {
+      System.arraycopy(rank0.inner[k], 0, st.optimizer.slot(k), 0, st.params.length);
+    }
+    st.skippedSteps += rank0.skippedSteps;
+    st.lrScale = rank0.lrScale;
+    st.step += steps;
+    epochSums.add(rank0.sums);
+    long t1 = System.nanoTime();
+    stats.jobs++;
+    stats.wallSeconds += (t1 - t0) / 1e9;
+    stats.taskComputeSeconds += compute / Math.max(1, parts.size());
+    stats.totalTaskSeconds += compute;
+    stats.rowsTrained += rank0.sums.rows;
+    stats.collectiveSeconds += sync;
+    stats.collectiveSteps += steps;
+    last = new LocalStepsPolicy.JobTiming((t1 - t0) / 1e9, maxCompute, compute, parts.size(), steps);
+  }
+
+  /** The address the driver's sockets bind to: Spark's own driver host. */
+  String driverHost() {
+    return sc.getConf().get("spark.driver.host", "127.0.0.1");
+  }
+
   Partial aggregate(JavaRDD<Partial> partials) {
     if (dist.orderedAggregation()) {
       Partial sum = new Partial();
@@ -319,22 +405,8 @@ final class TrainingRun {
       return;
     }
     try {
-      float[] g = total.vector;
-      double sq = rule.prepare(st.params, g, total.sums.weightSum, 0, g.length);
-      UpdateRule.checkFinite(t, total.sums.lossSum, sq);
-      float[][] backup = null;
-      if (cfg.skipOnDivergence()) {
-        backup = new float[1 + st.optimizer.slotCount()][st.params.length];
-        UpdateRule.save(st.params, st.optimizer, backup, 0, g.length);
-      }
-      if (!rule.apply(st.params, g, st.optimizer, t, rule.learningRate(t, st.lrScale),
-          rule.clipScale(sq), 0, g.length)) {
-        if (backup == null) {
-          throw new DivergenceException(t, "the update produced non-finite weights", false);
-        }
-        UpdateRule.restore(st.params, st.optimizer, backup, 0, g.length);
-        throw new DivergenceException(t, "the update produced non-finite weights");
-      }
+      SyncUpdate.apply(rule, st.params, total.vector, total.sums, st.optimizer, t, st.lrScale,
+          cfg.skipOnDivergence());
     } catch (DivergenceException e) {
       skipOrThrow(st, e, t);
       return;

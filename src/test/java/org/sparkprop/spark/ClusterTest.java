@@ -64,6 +64,7 @@ class ClusterTest {
   @Test
   void aMultiJvmClusterTrainsTheSameWeightsAsLocal2AndSurvivesAnExecutorKill() throws Exception {
     JavaSparkContext sc = LocalCluster.start();
+    awaitExecutors(sc, 2);
     List<Long> executors = LocalCluster.executorPids(sc);
     long driver = ProcessHandle.current().pid();
     assertEquals(2, executors.size(), "two executor JVMs: " + executors);
@@ -110,6 +111,75 @@ class ClusterTest {
       assertArrayEquals(undisturbed.model().params(), disturbed.model().params());
       List<Long> after = LocalCluster.executorPids(sc);
       assertFalse(after.contains(victim), "the cluster replaced the lost executor: " + after);
+    }
+  }
+
+  /** Sees what Spark did about a lost executor: failed tasks, removed executors, stage retries. */
+  static final class FaultListener extends org.apache.spark.scheduler.SparkListener {
+    final java.util.concurrent.atomic.AtomicInteger failedTasks = new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger removedExecutors = new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger retriedStages = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd e) {
+      if (!(e.reason() instanceof org.apache.spark.Success$)) {
+        failedTasks.incrementAndGet();
+      }
+    }
+
+    @Override
+    public void onExecutorRemoved(org.apache.spark.scheduler.SparkListenerExecutorRemoved e) {
+      removedExecutors.incrementAndGet();
+    }
+
+    @Override
+    public void onStageSubmitted(org.apache.spark.scheduler.SparkListenerStageSubmitted e) {
+      if (e.stageInfo().attemptNumber() > 0) {
+        retriedStages.incrementAndGet();
+      }
+    }
+  }
+
+  @Test
+  void anExecutorLostInAnAllreduceStageRetriesTheStageToTheSameWeights() throws Exception {
+    JavaSparkContext sc = LocalCluster.start();
+    awaitExecutors(sc, 2);
+    SparkTrainConfig allreduce = SparkTrainConfig.defaults().withMode(SyncMode.ALLREDUCE)
+        .withReplicas(2);
+    TrainingResult undisturbed = fit(sc, allreduce, null);
+    FaultListener faults = new FaultListener();
+    sc.sc().addSparkListener(faults);
+    List<Long> before = LocalCluster.executorPids(sc);
+    // Rank 1's executor JVM dies in the middle of epoch 2's stage, at its first attempt.
+    long victimStep = 60;
+    DistributedTrainer t = new DistributedTrainer(sc, CONFIG, allreduce).taskHook((rank, step, attempt) -> {
+      if (rank == 1 && step == victimStep && attempt == 0) {
+        Runtime.getRuntime().halt(137);
+      }
+    });
+    TrainingResult disturbed;
+    try {
+      disturbed = t.fit(SparkData.distribute(sc, train, 2), null, false);
+    } finally {
+      sc.sc().removeSparkListener(faults);
+    }
+    for (int i = 0; i < 100 && faults.retriedStages.get() == 0; i++) {
+      sleep(100);                                       // listener events arrive asynchronously
+    }
+    assertTrue(faults.failedTasks.get() >= 1, "a task failed");
+    assertTrue(faults.removedExecutors.get() >= 1, "an executor was lost");
+    assertTrue(faults.retriedStages.get() >= 1, "the barrier stage ran again");
+    assertFalse(LocalCluster.executorPids(sc).containsAll(before), "a new executor replaced the lost one");
+    assertEquals(undisturbed.steps(), disturbed.steps());
+    assertArrayEquals(undisturbed.model().params(), disturbed.model().params(),
+        "the retried stage computed exactly the undisturbed weights");
+    awaitExecutors(sc, 2);
+  }
+
+  /** Waits (up to 60 s) until the cluster has {@code n} executors again. */
+  static void awaitExecutors(JavaSparkContext sc, int n) {
+    for (int i = 0; i < 600 && LocalCluster.executorPids(sc).size() < n; i++) {
+      sleep(100);
     }
   }
 

@@ -37,6 +37,12 @@ class ScalingRulesTest {
     assertEquals(10, Replicas.firstPartition(1, 32, 3));
     assertEquals(21, Replicas.firstPartition(2, 32, 3));
     assertEquals(32, Replicas.firstPartition(3, 32, 3));
+    for (int p = 0; p < 32; p++) {
+      int r = Replicas.replicaOf(p, 32, 3);
+      assertTrue(Replicas.firstPartition(r, 32, 3) <= p && p < Replicas.firstPartition(r + 1, 32, 3));
+    }
+    assertEquals(4, Replicas.replicaOf(4, 5, 5));
+    assertEquals(0, Replicas.replicaOf(6, 7, 1));
   }
 
   static TrainConfig cfg(String optimizer) {

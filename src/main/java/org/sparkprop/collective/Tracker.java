@@ -1,0 +1,167 @@
+package org.sparkprop.collective;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rendezvous: a small server on the driver where each rank of a stage attempt registers the
+ * address it listens on and, once all R ranks of that attempt have, receives the full list in rank
+ * order. It replaces an {@code allGather} through Spark's barrier coordinator, which answers on a
+ * one-second poll (measured ~1 s per call here), with one round trip of a few milliseconds.
+ * Registrations must prove the stage's token; a retried stage registers again under its new
+ * attempt number.
+ */
+public final class Tracker implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Tracker.class);
+  static final String PURPOSE = "sparkprop-tracker";
+
+  private final ServerSocketChannel server;
+  private final byte[] token;
+  private final int ranks;
+  private final Thread thread;
+  /** Bounds each registration, so a connection that sends nothing cannot stall the tracker. */
+  private final Watchdog registrationTimeout = new Watchdog(10_000);
+  /** attempt → rank → (connection, address) */
+  private final Map<Integer, Map<Integer, Registration>> attempts = new HashMap<>();
+
+  private record Registration(SocketChannel channel, String address) {}
+
+  private Tracker(ServerSocketChannel server, byte[] token, int ranks) {
+    this.server = server;
+    this.token = token;
+    this.ranks = ranks;
+    this.thread = new Thread(this::serve, "sparkprop-collective-tracker");
+    thread.setDaemon(true);
+  }
+
+  /** A fresh random token for one stage: its tasks prove it on every connection. */
+  public static byte[] newToken() {
+    return Handshake.newToken();
+  }
+
+  /** Starts a tracker for {@code ranks} ranks on {@code host}, on a port of {@code ports}. */
+  public static Tracker start(String host, PortRange ports, byte[] token, int ranks) throws IOException {
+    Tracker t = new Tracker(ports.bind(host), token, ranks);
+    t.thread.start();
+    return t;
+  }
+
+  /** host:port where ranks register. */
+  public String address() throws IOException {
+    InetSocketAddress a = (InetSocketAddress) server.getLocalAddress();
+    return a.getHostString() + ":" + a.getPort();
+  }
+
+  private void serve() {
+    while (server.isOpen()) {
+      SocketChannel ch;
+      try {
+        ch = server.accept();
+      } catch (IOException e) {
+        return;                                           // closed: the stage is over
+      }
+      try (Watchdog.Armed a = registrationTimeout.arm("a registration", ch)) {
+        ch.configureBlocking(true);
+        int rank = Handshake.challenge(ch, token, PURPOSE);
+        if (rank < 0 || rank >= ranks) {
+          LOG.warn("the tracker refused a connection from {} that did not prove the stage's token",
+              ch.socket().getRemoteSocketAddress());
+          ch.close();
+          continue;
+        }
+        ByteBuffer head = Handshake.read(ch, 8);
+        int attempt = head.getInt();
+        byte[] addr = new byte[head.getInt()];
+        Handshake.read(ch, addr.length).get(addr);
+        register(attempt, rank, new Registration(ch, new String(addr, StandardCharsets.UTF_8)));
+      } catch (IOException e) {
+        LOG.warn("a rank's registration failed: {}", e.toString());
+        try {
+          ch.close();
+        } catch (IOException ignored) {
+          // dropping the connection is all that is left to do
+        }
+      }
+    }
+  }
+
+  private void register(int attempt, int rank, Registration r) throws IOException {
+    Map<Integer, Registration> a = attempts.computeIfAbsent(attempt, k -> new HashMap<>());
+    Registration old = a.put(rank, r);
+    if (old != null) {
+      old.channel.close();
+    }
+    if (a.size() < ranks) {
+      return;
+    }
+    List<String> all = new ArrayList<>();
+    for (int k = 0; k < ranks; k++) {
+      all.add(a.get(k).address);
+    }
+    byte[] list = String.join("\n", all).getBytes(StandardCharsets.UTF_8);
+    for (Registration each : a.values()) {
+      ByteBuffer b = ByteBuffer.allocate(4 + list.length).putInt(list.length).put(list).flip();
+      try {
+        Handshake.write(each.channel, b);
+      } finally {
+        each.channel.close();
+      }
+    }
+    attempts.remove(attempt);
+    LOG.debug("rendezvous of stage attempt {}: {}", attempt, all);
+  }
+
+  /**
+   * A rank's side: registers {@code myAddress} for {@code attempt} at the tracker and returns every
+   * rank's address, in rank order, once all have registered.
+   */
+  public static List<String> exchange(String tracker, byte[] token, int rank, int attempt,
+                                      String myAddress, long timeoutMs) throws IOException {
+    try (Watchdog dog = new Watchdog(timeoutMs); SocketChannel ch = SocketChannel.open()) {
+      try (Watchdog.Armed a = dog.arm("waiting at the driver's tracker " + tracker
+          + " for every rank to start (rank " + rank + " was ready)", ch)) {
+        ch.connect(ChainAllReduce.parse(tracker));
+        Handshake.prove(ch, token, PURPOSE, rank);
+        byte[] addr = myAddress.getBytes(StandardCharsets.UTF_8);
+        Handshake.write(ch, ByteBuffer.allocate(8 + addr.length).putInt(attempt).putInt(addr.length)
+            .put(addr).flip());
+        int len = Handshake.read(ch, 4).getInt();
+        byte[] list = new byte[len];
+        Handshake.read(ch, len).get(list);
+        return List.of(new String(list, StandardCharsets.UTF_8).split("\n"));
+      } catch (IOException e) {
+        throw dog.explain(e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    registrationTimeout.close();
+    try {
+      server.close();
+    } catch (IOException ignored) {
+      // closing a server socket that failed leaves nothing to release
+    }
+    for (Map<Integer, Registration> a : attempts.values()) {
+      for (Registration r : a.values()) {
+        try {
+          r.channel.close();
+        } catch (IOException ignored) {
+          // as above
+        }
+      }
+    }
+  }
+}

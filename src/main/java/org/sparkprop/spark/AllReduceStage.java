@@ -1,0 +1,222 @@
+package org.sparkprop.spark;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.channels.ServerSocketChannel;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.broadcast.Broadcast;
+import org.sparkprop.collective.ChainAllReduce;
+import org.sparkprop.collective.Collective;
+import org.sparkprop.collective.PortRange;
+import org.sparkprop.collective.Tracker;
+import org.sparkprop.data.Block;
+import org.sparkprop.nn.Network;
+import org.sparkprop.optim.Optimizer;
+import org.sparkprop.optim.OptimizerState;
+import org.sparkprop.train.BatchSums;
+import org.sparkprop.train.DivergenceException;
+import org.sparkprop.train.EpochPlan;
+import org.sparkprop.train.GradientWorker;
+import org.sparkprop.train.UpdateRule;
+
+/**
+ * One task of an {@code allreduce} barrier stage: replica r is rank r. It registers at the
+ * driver's {@link Tracker}, connects to its neighbours, and then, for every step of the stage:
+ *
+ * <pre>
+ *   grad  = Σ w·∂L/∂θ over its rows of the global batch        (as a sync task computes it)
+ *   state = share_r · batch-norm state after those rows
+ *   sums  = Σ loss, Σ w, rows, correct
+ *   all-reduce grad, state, sums (in rank order: the driver's ordered sum, bitwise)
+ *   the synchronous update ({@link SyncUpdate}): the same weights on every rank
+ * </pre>
+ * Rank 0 returns the weights, optimizer state and batch-norm state at the stage's end; every rank
+ * its timing. A failure anywhere fails the barrier stage; Spark runs it again from the broadcast
+ * snapshot, so the weights are those of an undisturbed run.
+ */
+final class AllReduceStage implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  private final Broadcast<Snapshot> snapshot;
+  private final RoundPlan plan;
+  private final TaskHook hook;
+  private final byte[] token;
+  private final String tracker;
+  private final long timeoutMs;
+  private final PortRange ports;
+
+  AllReduceStage(Broadcast<Snapshot> snapshot, RoundPlan plan, TaskHook hook, byte[] token,
+                 String tracker, long timeoutMs, PortRange ports) {
+    this.snapshot = snapshot;
+    this.plan = plan;
+    this.hook = hook;
+    this.token = token;
+    this.tracker = tracker;
+    this.timeoutMs = timeoutMs;
+    this.ports = ports;
+  }
+
+  Iterator<Partial> call(int rank, Iterator<Block> it) throws Exception {
+    BarrierTaskContext ctx = BarrierTaskContext.get();
+    int attempt = ctx == null ? 0 : ctx.stageAttemptNumber();
+    Block b = it.hasNext() ? it.next() : null;
+    if (b != null && b.rows() == 0) {
+      b = null;
+    }
+    String host = SparkEnv.get().blockManager().blockManagerId().host();
+    ServerSocketChannel server = ports.bind(host);
+    String me = host + ":" + server.socket().getLocalPort();
+    long r0 = System.nanoTime();
+    List<String> ranks;
+    try {
+      ranks = Tracker.exchange(tracker, token, rank, attempt, me, timeoutMs);
+    } catch (IOException e) {
+      server.close();
+      throw e;
+    }
+    Partial out = new Partial();
+    out.tasks = 1;
+    try (Collective c = ChainAllReduce.connect(rank, ranks, server, token, timeoutMs)) {
+      out.rendezvousSeconds = (System.nanoTime() - r0) / 1e9;
+      train(rank, b, c, out, attempt);
+      out.bytesSent = c.bytesSent();
+    }
+    return List.of(out).iterator();
+  }
+
+  private void train(int rank, Block b, Collective c, Partial out, int attempt) throws Exception {
+    Snapshot snap = snapshot.value();
+    Network net = plan.config().buildNetwork();
+    Optimizer optimizer = plan.config().buildOptimizer();
+    float[][] slots = new float[snap.innerState.length][];
+    for (int k = 0; k < slots.length; k++) {
+      slots[k] = snap.innerState[k].clone();
+    }
+    OptimizerState os = OptimizerState.of(optimizer, snap.innerOptimizer, slots, net.paramCount());
+    UpdateRule rule = new UpdateRule(optimizer, plan.config().buildSchedule(plan.totalSteps()),
+        plan.config().buildPenalty(), plan.config().clipNorm(), net.segments());
+    float[] params = snap.params.clone();
+    float[] netState = snap.netState.clone();
+    float[] state = new float[netState.length];
+    double lrScale = plan.lrScale();
+    int n = b == null ? 0 : b.rows();
+    int[] perm = new int[n];
+    EpochPlan.permutation(plan.config().seed(), plan.epoch(), rank, plan.config().shuffle(), perm, n);
+    int largestChunk = 0;
+    for (int s = 0; s < plan.stepsPerEpoch(); s++) {
+      largestChunk = Math.max(largestChunk, plan.rowsOf(rank, s));
+    }
+    GradientWorker worker = new GradientWorker(net, Math.max(1,
+        Math.min(plan.config().microBatch(), largestChunk)));
+    BatchSums stageSums = new BatchSums();
+    BatchSums stepSums = new BatchSums();
+    double[] sums = new double[4];
+    double compute = 0;
+    double sync = 0;
+    for (long t = plan.firstStep(); t < plan.firstStep() + plan.steps(); t++) {
+      if (hook != null) {
+        hook.beforeTask(rank, t, attempt);
+      }
+      long t0 = System.nanoTime();
+      int s = plan.stepInEpoch(t);
+      int lo = EpochPlan.chunkStart(n, s, plan.stepsPerEpoch());
+      int hi = EpochPlan.chunkStart(n, s + 1, plan.stepsPerEpoch());
+      worker.reset();
+      float[] grad = worker.grad();
+      java.util.Arrays.fill(state, 0f);
+      if (lo < hi) {
+        float[] after = netState.clone();
+        worker.accumulate(b, perm, lo, hi, params, after,
+            EpochPlan.noiseSeed(plan.config().seed(), t, rank, 0), null);
+        float share = (float) shareOfStep(rank, s);
+        for (int i = 0; i < state.length; i++) {
+          state[i] = after[i] * share;                      // as Tasks.scaled does
+        }
+      }
+      BatchSums mine = worker.sums();
+      sums[0] = mine.lossSum;
+      sums[1] = mine.weightSum;
+      sums[2] = mine.rows;
+      sums[3] = mine.correctWeight;
+      long t1 = System.nanoTime();
+      c.allReduce(grad, 0, grad.length);
+      if (state.length > 0) {
+        c.allReduce(state, 0, state.length);
+      }
+      c.allReduce(sums);
+      long t2 = System.nanoTime();
+      stepSums.reset();
+      stepSums.lossSum = sums[0];
+      stepSums.weightSum = sums[1];
+      stepSums.rows = (long) sums[2];
+      stepSums.correctWeight = sums[3];
+      try {
+        if (SyncUpdate.apply(rule, params, grad, stepSums, os, t, lrScale,
+            plan.config().skipOnDivergence())) {
+          System.arraycopy(state, 0, netState, 0, state.length);
+          stageSums.add(stepSums);
+        }
+      } catch (DivergenceException e) {
+        if (!plan.config().skipOnDivergence()) {
+          out.divergedAt = t;
+          out.divergence = e.getMessage();
+          break;
+        }
+        lrScale *= 0.5;                                     // every rank skips the same step
+        out.skippedSteps++;
+      }
+      compute += (System.nanoTime() - t2 + t1 - t0) / 1e9;
+      sync += (t2 - t1) / 1e9;
+    }
+    out.computeSeconds = compute;
+    out.maxComputeSeconds = compute;
+    out.busyTasks = 1;
+    out.syncSeconds = sync;
+    out.lrScale = lrScale;
+    if (rank == 0) {
+      out.vector = params;
+      out.state = netState;
+      out.inner = new float[os.slotCount()][];
+      for (int k = 0; k < os.slotCount(); k++) {
+        out.inner[k] = os.slot(k);
+      }
+      out.sums.add(stageSums);
+    }
+  }
+
+  /** Rows of replica p in step index s over all replicas' rows of that step. */
+  private double shareOfStep(int p, int s) {
+    long all = 0;
+    for (int q = 0; q < plan.partitionRows().length; q++) {
+      all += plan.rowsOf(q, s);
+    }
+    return all == 0 ? 0 : plan.rowsOf(p, s) / (double) all;
+  }
+
+  /** The stage as Spark's barrier API wants it: a Scala function of (partition, iterator). */
+  static final class Function extends scala.runtime.AbstractFunction2<Object,
+      scala.collection.Iterator<Block>, scala.collection.Iterator<Partial>> implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final AllReduceStage stage;
+
+    Function(AllReduceStage stage) {
+      this.stage = stage;
+    }
+
+    @Override
+    public scala.collection.Iterator<Partial> apply(Object partition, scala.collection.Iterator<Block> it) {
+      try {
+        return scala.jdk.javaapi.CollectionConverters.asScala(
+            stage.call((Integer) partition, scala.jdk.javaapi.CollectionConverters.asJava(it)));
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException("allreduce rank " + partition + ": " + e.getMessage(), e);
+      }
+    }
+  }
+}

@@ -1,0 +1,217 @@
+package org.sparkprop.collective;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/** The chain all-reduce among threads of one JVM, over loopback sockets, without Spark. */
+class ChainAllReduceTest {
+
+  static final long TIMEOUT = 20_000;
+
+  /** Starts R ranks, each on its own thread, through a tracker; returns their collectives. */
+  static List<Collective> connect(int ranks, byte[] token) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(ranks);
+    try (Tracker tracker = Tracker.start("127.0.0.1", PortRange.parse("0"), token, ranks)) {
+      List<Future<Collective>> fs = new ArrayList<>();
+      for (int r = 0; r < ranks; r++) {
+        int rank = r;
+        fs.add(pool.submit(() -> {
+          ServerSocketChannel server = PortRange.parse("0").bind("127.0.0.1");
+          String me = "127.0.0.1:" + server.socket().getLocalPort();
+          List<String> all = Tracker.exchange(tracker.address(), token, rank, 0, me, TIMEOUT);
+          return ChainAllReduce.connect(rank, all, server, token, TIMEOUT);
+        }));
+      }
+      List<Collective> out = new ArrayList<>();
+      for (Future<Collective> f : fs) {
+        out.add(f.get());
+      }
+      return out;
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  /** Runs {@code op} on every rank at once. */
+  static void onAll(List<Collective> cs, RankOp op) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(cs.size());
+    try {
+      List<Future<Object>> fs = new ArrayList<>();
+      for (Collective c : cs) {
+        fs.add(pool.submit(() -> {
+          op.run(c);
+          return null;
+        }));
+      }
+      for (Future<Object> f : fs) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  interface RankOp {
+    void run(Collective c) throws Exception;
+  }
+
+  @Test
+  void sumsAreTheLeftFoldInRankOrderBitwiseOnEveryRank() throws Exception {
+    for (int ranks : new int[] {1, 2, 3, 4}) {
+      // Long enough for several pipelined chunks, with an odd tail; values of mixed magnitude, so
+      // that another summation order would round differently.
+      int n = 2 * ChainAllReduce.CHUNK + 1234;
+      float[][] v = new float[ranks][n];
+      double[][] d = new double[ranks][3];
+      Random rnd = new Random(ranks);
+      for (int r = 0; r < ranks; r++) {
+        for (int i = 0; i < n; i++) {
+          v[r][i] = (float) (rnd.nextGaussian() * Math.pow(10, rnd.nextInt(8) - 4));
+        }
+        for (int i = 0; i < 3; i++) {
+          d[r][i] = rnd.nextDouble() * 1e6;
+        }
+      }
+      float[] expected = v[0].clone();
+      double[] expectedD = d[0].clone();
+      for (int r = 1; r < ranks; r++) {
+        for (int i = 0; i < n; i++) {
+          expected[i] = expected[i] + v[r][i];
+        }
+        for (int i = 0; i < 3; i++) {
+          expectedD[i] = expectedD[i] + d[r][i];
+        }
+      }
+      List<Collective> cs = connect(ranks, Handshake.newToken());
+      try {
+        for (int repeat = 0; repeat < 3; repeat++) {
+          float[][] work = new float[ranks][];
+          double[][] workD = new double[ranks][];
+          for (int r = 0; r < ranks; r++) {
+            work[r] = v[r].clone();
+            workD[r] = d[r].clone();
+          }
+          onAll(cs, c -> {
+            c.allReduce(work[c.rank()], 0, n);
+            c.allReduce(workD[c.rank()]);
+          });
+          for (int r = 0; r < ranks; r++) {
+            assertArrayEquals(expected, work[r], "rank " + r + " of " + ranks);
+            assertArrayEquals(expectedD, workD[r], "rank " + r + " of " + ranks);
+          }
+        }
+        // A sub-range: only [10, 20) is reduced.
+        float[][] part = new float[ranks][30];
+        for (int r = 0; r < ranks; r++) {
+          java.util.Arrays.fill(part[r], r + 1);
+        }
+        onAll(cs, c -> c.allReduce(part[c.rank()], 10, 20));
+        float total = ranks * (ranks + 1) / 2f;
+        assertEquals(total, part[ranks - 1][15]);
+        assertEquals(ranks, part[ranks - 1][5]);          // outside the range: untouched
+        if (ranks > 1) {
+          assertTrue(cs.get(0).bytesSent() > 0);
+        }
+      } finally {
+        cs.forEach(Collective::close);
+      }
+    }
+  }
+
+  @Test
+  void aPeerThatNeverConnectsTimesOutWithItsRankAndAddress() throws Exception {
+    ServerSocketChannel server = PortRange.parse("0").bind("127.0.0.1");
+    ServerSocketChannel silent = PortRange.parse("0").bind("127.0.0.1");    // rank 0: never connects
+    String rank0 = "127.0.0.1:" + silent.socket().getLocalPort();
+    String rank1 = "127.0.0.1:" + server.socket().getLocalPort();
+    IOException e = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThrows(
+        IOException.class, () -> ChainAllReduce.connect(1, List.of(rank0, rank1), server,
+            Handshake.newToken(), 500)));
+    assertTrue(e instanceof CollectiveTimeoutException, e.toString());
+    assertTrue(e.getMessage().contains("rank 0") && e.getMessage().contains(rank0), e.getMessage());
+    silent.close();
+    // The same at the tracker: one of two ranks never registers.
+    try (Tracker t = Tracker.start("127.0.0.1", PortRange.parse("0"), new byte[32], 2)) {
+      IOException te = assertThrows(IOException.class,
+          () -> Tracker.exchange(t.address(), new byte[32], 0, 0, "127.0.0.1:1", 500));
+      assertTrue(te.getMessage().contains("every rank"), te.getMessage());
+    }
+  }
+
+  @Test
+  void aConnectionWithTheWrongTokenIsRefused() throws Exception {
+    byte[] token = Handshake.newToken();
+    ServerSocketChannel server = PortRange.parse("0").bind("127.0.0.1");
+    String rank1 = "127.0.0.1:" + server.socket().getLocalPort();
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      // Rank 1 waits for rank 0; an impostor with another token connects first and is refused.
+      Future<ChainAllReduce> waiting = pool.submit(() ->
+          ChainAllReduce.connect(1, List.of("127.0.0.1:9", rank1), server, token, 10_000));
+      try (SocketChannel impostor = SocketChannel.open(ChainAllReduce.parse(rank1))) {
+        IOException e = assertThrows(IOException.class,
+            () -> Handshake.prove(impostor, Handshake.newToken(), ChainAllReduce.PURPOSE, 0));
+        assertTrue(e.getMessage().contains("token"), e.getMessage());
+      }
+      // The real rank 0, with the token, is accepted after the refusal.
+      ServerSocketChannel own = PortRange.parse("0").bind("127.0.0.1");
+      ChainAllReduce r0 = ChainAllReduce.connect(0, List.of("127.0.0.1:" + own.socket().getLocalPort(),
+          rank1), own, token, 10_000);
+      ChainAllReduce r1 = waiting.get();
+      float[] a = {1, 2};
+      float[] b = {10, 20};
+      Future<?> f = pool.submit(() -> {
+        r1.allReduce(b, 0, 2);
+        return null;
+      });
+      r0.allReduce(a, 0, 2);
+      f.get();
+      assertArrayEquals(new float[] {11, 22}, a);
+      assertArrayEquals(new float[] {11, 22}, b);
+      r0.close();
+      r1.close();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aVanishedPeerFailsEveryRanksCallPromptlyNamingIt() throws Exception {
+    List<Collective> cs = connect(3, Handshake.newToken());
+    cs.get(2).close();                                  // rank 2's process is gone
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<IOException>> fs = new ArrayList<>();
+      for (int r = 0; r < 2; r++) {
+        Collective c = cs.get(r);
+        fs.add(pool.submit(() -> assertThrows(IOException.class,
+            () -> c.allReduce(new float[100_000], 0, 100_000))));
+      }
+      long t0 = System.nanoTime();
+      String rank1 = fs.get(1).get().getMessage();
+      String rank0 = fs.get(0).get().getMessage();
+      // Well before the 20 s timeout: the failure travels along the chain as closed connections.
+      assertTrue((System.nanoTime() - t0) / 1e9 < 10, "took " + (System.nanoTime() - t0) / 1e9 + " s");
+      assertTrue(rank1.contains("rank 2"), rank1);
+      assertTrue(rank0.contains("rank 1"), rank0);
+    } finally {
+      pool.shutdownNow();
+      cs.forEach(Collective::close);
+    }
+  }
+}
