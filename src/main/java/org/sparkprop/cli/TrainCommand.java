@@ -122,7 +122,8 @@ final class TrainCommand implements Callable<Integer> {
           test = testData.block() != null ? result.model().evaluate(testData.block())
               : DistributedTrainer.evaluate(sc, result.model(), testData.distributed(sc, partitions), tc);
         }
-        summary.put("mode", dist.mode().configName());
+        summary.put("mode", trainer.stats().mode);
+        summary.put("replicas", trainer.stats().replicas);
         summary.put("local_steps", trainer.stats().localSteps);
         summary.put("jobs", trainer.stats().jobs);
         summary.put("outside_compute_fraction", round(trainer.stats().outsideComputeFraction()));

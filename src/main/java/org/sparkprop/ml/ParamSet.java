@@ -122,10 +122,11 @@ public final class ParamSet implements java.io.Serializable {
     restoreBest = new BooleanParam(owner, "restoreBest", "after early stopping, keep the best epoch's weights");
     onDivergence = new Param<>(owner, "onDivergence", "on a non-finite loss or gradient: stop, or skip "
         + "the step and halve the learning rate", ParamValidators.inArray(new String[] {"stop", "skip"}));
-    syncMode = new Param<>(owner, "syncMode", "sync (one Spark job per step), local_sgd (one job per "
+    syncMode = new Param<>(owner, "syncMode", "auto (local_sgd for up to 2 replicas, else allreduce), "
+        + "sync (one Spark job per step), local_sgd (one job per "
         + "round of localSteps steps, models averaged) or allreduce (one barrier stage per epoch, "
         + "gradients all-reduced among the tasks every step)",
-        ParamValidators.inArray(new String[] {"sync", "local_sgd", "allreduce"}));
+        ParamValidators.inArray(new String[] {"auto", "sync", "local_sgd", "allreduce"}));
     localSteps = new IntParam(owner, "localSteps", "local SGD period H (0 = chosen from the measured "
         + "Spark overhead)", ParamValidators.gtEq(0));
     outerOptimizer = new Param<>(owner, "outerOptimizer", "local SGD's driver update: average, "
@@ -175,7 +176,7 @@ public final class ParamSet implements java.io.Serializable {
     def(owner, minDelta, 0.0);
     def(owner, restoreBest, true);
     def(owner, onDivergence, "stop");
-    def(owner, syncMode, "local_sgd");
+    def(owner, syncMode, "auto");
     def(owner, localSteps, 0);
     def(owner, outerOptimizer, "average");
     def(owner, outerStepSize, 1.0);

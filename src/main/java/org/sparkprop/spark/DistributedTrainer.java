@@ -202,12 +202,19 @@ public final class DistributedTrainer {
       stats.replicaReason = replicas.reason();
       LOG.info("training {} rows of {} partitions as {} replica(s): {}", rows, sizes.length,
           replicas.replicas(), replicas.reason());
-      if (dist.mode() == SyncMode.ALLREDUCE) {
+      boolean dynamic = sc.getConf().getBoolean("spark.dynamicAllocation.enabled", false);
+      SparkTrainConfig run = dist.withMode(dist.mode().resolve(replicas.replicas(), stats.slots,
+          dynamic));
+      stats.mode = run.mode().configName();
+      if (dist.mode() == SyncMode.AUTO) {
+        LOG.info("spark.mode = auto: {} for {} replica(s)", stats.mode, replicas.replicas());
+      }
+      if (run.mode() == SyncMode.ALLREDUCE) {
         checkBarrierStage(sc.getConf(), replicas.replicas(), stats.slots);
       }
       if (replicas.replicas() != sizes.length) {
         JavaRDD<Block> grouped = Replicas.group(data, replicas.replicas(),
-            dist.mode() == SyncMode.ALLREDUCE);
+            run.mode() == SyncMode.ALLREDUCE);
         grouped.persist(StorageLevel.MEMORY_AND_DISK());
         persisted.add(grouped);
         try {
@@ -219,11 +226,11 @@ public final class DistributedTrainer {
         data = grouped;
       }
       stats.setupSeconds = (System.nanoTime() - setup0) / 1e9;
-      TrainingRun run = new TrainingRun(sc, cfg, dist, net, data, val, sizes, rows, scaler, stats,
-          listeners, hook);
-      run.classNames = classNames;
-      run.dataSource = dataSource;
-      return run.train(resume);
+      TrainingRun training = new TrainingRun(sc, cfg, run, net, data, val, sizes, rows, scaler,
+          stats, listeners, hook);
+      training.classNames = classNames;
+      training.dataSource = dataSource;
+      return training.train(resume);
     } finally {
       for (JavaRDD<Block> r : persisted) {
         r.unpersist(false);

@@ -20,6 +20,8 @@ public final class RunStats {
   public int replicas;
   public int slots;
   public String replicaReason = "";
+  /** The mode that ran (spark.mode = auto resolved). */
+  public String mode = "";
   /** allreduce: seconds the slowest rank spent in all-reduce calls, summed over stages. */
   public double collectiveSeconds;
   public long collectiveSteps;
@@ -40,6 +42,7 @@ public final class RunStats {
     replicas = 0;
     slots = 0;
     replicaReason = "";
+    mode = "";
     collectiveSeconds = 0;
     collectiveSteps = 0;
     collectiveBytes = 0;

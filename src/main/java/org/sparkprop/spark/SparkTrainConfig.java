@@ -12,8 +12,9 @@ import org.sparkprop.optim.Optimizers;
  * The engine's {@code batchSize} is the rows each replica steps on; a synchronous step's global
  * batch is replicas × batchSize.
  *
- * @param mode sync (one job per step), local_sgd (one job per round of H local steps) or
- *     allreduce (one barrier stage per epoch, the tasks all-reducing every step's gradient)
+ * @param mode sync (one job per step), local_sgd (one job per round of H local steps),
+ *     allreduce (one barrier stage per epoch, the tasks all-reducing every step's gradient) or
+ *     auto (local_sgd for up to two replicas, allreduce for more)
  * @param localSteps H, the local steps per round; 0 = automatic (see {@link LocalStepsPolicy})
  * @param overheadTarget the largest share of a job's time Spark's fixed cost may take when H is
  *     chosen automatically (0.1)
@@ -89,7 +90,7 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
     return org.sparkprop.collective.PortRange.parse(collectivePorts);
   }
 
-  /** The defaults: local SGD, automatic H and replicas, plain model averaging. */
+  /** The defaults: automatic mode, replicas and H; plain model averaging in local SGD. */
   public static SparkTrainConfig defaults() {
     return new Builder().build();
   }
@@ -175,7 +176,7 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
 
   /** Mutable builder with the documented defaults. */
   public static final class Builder {
-    private SyncMode mode = SyncMode.LOCAL_SGD;
+    private SyncMode mode = SyncMode.AUTO;
     private int localSteps = 0;
     private double overheadTarget = 0.1;
     private String outerOptimizer = "average";

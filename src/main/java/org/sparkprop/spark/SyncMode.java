@@ -12,21 +12,42 @@ public enum SyncMode {
    * One barrier stage per epoch (or spark.stageSteps steps) whose tasks all-reduce every step's
    * gradient among themselves: the steps of {@code sync}, without a Spark job each.
    */
-  ALLREDUCE;
+  ALLREDUCE,
+  /**
+   * Chosen when the replicas are known ({@link #resolve}): local SGD for one or two replicas,
+   * allreduce for more, where averaging loses accuracy (docs/scaling.md).
+   */
+  AUTO;
+
+  /** The replicas from which {@link #AUTO} all-reduces instead of averaging. */
+  public static final int ALLREDUCE_FROM_REPLICAS = 3;
+
+  /**
+   * The mode to run: this one, or for {@link #AUTO} the measured best for {@code replicas}
+   * ({@code allreduce} needs every replica running at once and no dynamic allocation).
+   */
+  public SyncMode resolve(int replicas, int slots, boolean dynamicAllocation) {
+    if (this != AUTO) {
+      return this;
+    }
+    return replicas >= ALLREDUCE_FROM_REPLICAS && replicas <= slots && !dynamicAllocation
+        ? ALLREDUCE : LOCAL_SGD;
+  }
 
   public static SyncMode parse(String s) {
     return switch (s.trim().toLowerCase(Locale.ROOT).replace("-", "_")) {
       case "sync", "synchronous" -> SYNC;
       case "local_sgd", "localsgd" -> LOCAL_SGD;
       case "allreduce", "all_reduce" -> ALLREDUCE;
-      default -> throw new IllegalArgumentException("sync mode must be 'sync', 'local_sgd' or "
-          + "'allreduce', got '" + s + "'");
+      case "auto" -> AUTO;
+      default -> throw new IllegalArgumentException("sync mode must be 'auto', 'sync', 'local_sgd' "
+          + "or 'allreduce', got '" + s + "'");
     };
   }
 
   /** True for the modes whose every step is one global mini-batch step (sync, allreduce). */
   public boolean synchronous() {
-    return this != LOCAL_SGD;
+    return this == SYNC || this == ALLREDUCE;
   }
 
   public String configName() {
@@ -34,6 +55,7 @@ public enum SyncMode {
       case SYNC -> "sync";
       case LOCAL_SGD -> "local_sgd";
       case ALLREDUCE -> "allreduce";
+      case AUTO -> "auto";
     };
   }
 }

@@ -85,7 +85,8 @@ class SparkpropClassifierTest {
     assertEquals("adam", c.getOptimizer());
     assertEquals(1e-3, c.getStepSize());
     assertEquals(128, c.getBatchSize());
-    assertEquals("local_sgd", c.getSyncMode());
+    assertEquals("auto", c.getSyncMode());
+    assertEquals(0, c.getNumReplicas());
   }
 
   @Test

@@ -31,6 +31,19 @@ class ScalingRulesTest {
   }
 
   @Test
+  void autoModeAveragesTwoReplicasAndAllReducesMore() {
+    assertEquals(SyncMode.LOCAL_SGD, SyncMode.AUTO.resolve(1, 2, false));
+    assertEquals(SyncMode.LOCAL_SGD, SyncMode.AUTO.resolve(2, 2, false));
+    assertEquals(SyncMode.ALLREDUCE, SyncMode.AUTO.resolve(3, 4, false));
+    assertEquals(SyncMode.ALLREDUCE, SyncMode.AUTO.resolve(32, 32, false));
+    // A barrier stage needs every replica at once and no dynamic allocation.
+    assertEquals(SyncMode.LOCAL_SGD, SyncMode.AUTO.resolve(8, 2, false));
+    assertEquals(SyncMode.LOCAL_SGD, SyncMode.AUTO.resolve(8, 8, true));
+    assertEquals(SyncMode.SYNC, SyncMode.SYNC.resolve(8, 8, false));
+    assertEquals(SyncMode.AUTO, SparkTrainConfig.defaults().mode());
+  }
+
+  @Test
   void replicaRGetsContiguousPartitionsInOrder() {
     // ⌊r·P/R⌋: 32 partitions over 3 replicas start at 0, 10, 21 and end at 32.
     assertEquals(0, Replicas.firstPartition(0, 32, 3));
