@@ -2,12 +2,14 @@
 # scripts/bench.sh jobcost [--cluster]: the cost of one driver-centric synchronisation (broadcast,
 # P tasks, treeAggregate) with no compute (see org.sparkprop.bench.JobCostBench), on local[N] for
 # N = 2, 4, 8, 16, 32 and, with --cluster, on loopback standalone clusters of 2, 3 and 4 workers
-# of 1 core each. The inputs of docs/costmodel.py.
+# of 1 core each (--cluster-only: those alone). The inputs of docs/costmodel.py.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 cluster=0
+local_runs=(2 4 8 16 32)
 if [ "${1:-}" = "--cluster" ]; then cluster=1; shift; fi
-for n in 2 4 8 16 32; do
+if [ "${1:-}" = "--cluster-only" ]; then cluster=1; local_runs=(); shift; fi
+for n in "${local_runs[@]}"; do
   SP_JAVA_OPTS="-Xmx10g" sp_bench jobcost org.sparkprop.bench.JobCostBench "local[$n]" "$n"
 done
 if [ "$cluster" = 1 ]; then

@@ -5,12 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
-import org.sparkprop.spark.SparkSessions;
 
 /**
  * {@code scripts/bench.sh jobcost}: what one driver-centric synchronisation costs, with no compute:
@@ -31,15 +29,7 @@ public final class JobCostBench {
   public static void main(String[] args) throws Exception {
     String master = args[0];
     int tasks = Integer.parseInt(args[1]);
-    SparkConf conf = SparkSessions.defaults(new SparkConf(), master).set("spark.ui.enabled", "false")
-        .set("spark.app.name", "sparkprop-bench-jobcost");
-    if (args.length > 2) {
-      conf.set("spark.jars", args[2]);
-    }
-    if (!master.startsWith("local")) {
-      conf.setIfMissing("spark.executor.memory", "1500m");
-    }
-    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+    SparkSession spark = BenchSession.start(master, "jobcost", args.length > 2 ? args[2] : null, 0);
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     try {
       List<Integer> ids = new ArrayList<>();
@@ -48,7 +38,7 @@ public final class JobCostBench {
       }
       JavaRDD<Integer> rdd = sc.parallelize(ids, tasks).cache();
       rdd.count();
-      measure(sc, rdd, master, tasks, 1, 1, 2, 5, 30);
+      measure(sc, rdd, master, tasks, 1, 1, 2, 20, 30);          // the first: a longer warm-up
       measure(sc, rdd, master, tasks, MLP_SMALL, 1, 2, 5, 30);
       measure(sc, rdd, master, tasks, MLP_SMALL, 3, 2, 3, 20);
       measure(sc, rdd, master, tasks, MLP_SMALL, 3, 3, 3, 20);

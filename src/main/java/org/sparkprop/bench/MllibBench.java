@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
@@ -19,7 +18,6 @@ import org.sparkprop.data.Block;
 import org.sparkprop.data.IdxReader;
 import org.sparkprop.spark.DistributedTrainer;
 import org.sparkprop.spark.SparkData;
-import org.sparkprop.spark.SparkSessions;
 import org.sparkprop.spark.SparkTrainConfig;
 import org.sparkprop.spark.SyncMode;
 import org.sparkprop.train.EpochMetrics;
@@ -58,16 +56,7 @@ public final class MllibBench {
     int mlpcIter = Integer.parseInt(args[3]);
     Block train = IdxReader.readSplit(dir, true).block();
     Block test = IdxReader.readSplit(dir, false).block();
-    SparkConf conf = SparkSessions.defaults(new SparkConf(), master).set("spark.ui.enabled", "false")
-        .set("spark.app.name", "sparkprop-bench-mllib");
-    if (args.length > 4) {
-      conf.set("spark.jars", args[4]);
-    }
-    if (!master.startsWith("local")) {
-      conf.setIfMissing("spark.executor.memory", "1500m");
-      conf.setIfMissing("spark.cores.max", "2");
-    }
-    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+    SparkSession spark = BenchSession.start(master, "mllib", args.length > 4 ? args[4] : null, 2);
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int partitions = 2;
     List<ObjectNode> lines = new ArrayList<>();

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -18,7 +17,6 @@ import org.sparkprop.data.IdxReader;
 import org.sparkprop.spark.DistributedTrainer;
 import org.sparkprop.spark.RunStats;
 import org.sparkprop.spark.SparkData;
-import org.sparkprop.spark.SparkSessions;
 import org.sparkprop.spark.SparkTrainConfig;
 import org.sparkprop.train.TrainConfig;
 import org.sparkprop.train.TrainingResult;
@@ -54,15 +52,7 @@ public final class ScaleBench {
     }
     Block train = IdxReader.readSplit(dir, true).block();
     Block test = IdxReader.readSplit(dir, false).block();
-    SparkConf conf = SparkSessions.defaults(new SparkConf(), master).set("spark.ui.enabled", "false")
-        .set("spark.app.name", "sparkprop-bench-scale");
-    if (args.length > 3) {
-      conf.set("spark.jars", args[3]);
-    }
-    if (!master.startsWith("local")) {
-      conf.setIfMissing("spark.executor.memory", "1500m");
-    }
-    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+    SparkSession spark = BenchSession.start(master, "scale", args.length > 3 ? args[3] : null, 0);
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Map<String, RunConfig> configs = new LinkedHashMap<>();
     configs.put("default", RunConfig.load(new File("conf/fashion-mnist-mlp.conf"), List.of()));

@@ -2,7 +2,6 @@ package org.sparkprop.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -11,7 +10,6 @@ import org.sparkprop.data.ToySets;
 import org.sparkprop.spark.DistributedTrainer;
 import org.sparkprop.spark.RunStats;
 import org.sparkprop.spark.SparkData;
-import org.sparkprop.spark.SparkSessions;
 import org.sparkprop.spark.SparkTrainConfig;
 import org.sparkprop.spark.SyncMode;
 import org.sparkprop.train.TrainConfig;
@@ -37,15 +35,7 @@ public final class SyncBench {
   public static void main(String[] args) throws Exception {
     String master = args[0];
     int replicas = Integer.parseInt(args[1]);
-    SparkConf conf = SparkSessions.defaults(new SparkConf(), master).set("spark.ui.enabled", "false")
-        .set("spark.app.name", "sparkprop-bench-sync");
-    if (args.length > 2) {
-      conf.set("spark.jars", args[2]);
-    }
-    if (!master.startsWith("local")) {
-      conf.setIfMissing("spark.executor.memory", "1500m");
-    }
-    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+    SparkSession spark = BenchSession.start(master, "sync", args.length > 2 ? args[2] : null, 0);
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     try {
       ObjectNode small = null;

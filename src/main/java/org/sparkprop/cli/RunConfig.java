@@ -133,7 +133,7 @@ public final class RunConfig {
         .orderedAggregation(s.getBoolean("orderedAggregation")).lrScaling(s.getString("lrScaling"))
         .referenceBatch(s.getInt("referenceBatch")).warmupSteps(s.getInt("warmupSteps"))
         .stageSteps(s.getInt("stageSteps")).collectiveTimeoutMs(s.getLong("collectiveTimeoutMs"))
-        .collectivePorts(s.getString("collectivePorts"))
+        .collectivePorts(s.getString("collectivePorts")).syncEpochs(s.getInt("syncEpochs"))
         .checkpointDir(string("checkpoint.dir")).checkpointEvery(integer("checkpoint.every"))
         .keepLast(integer("checkpoint.keepLast")).overwrite(bool("output.overwrite")).build();
   }

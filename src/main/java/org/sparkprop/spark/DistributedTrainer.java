@@ -209,12 +209,13 @@ public final class DistributedTrainer {
       if (dist.mode() == SyncMode.AUTO) {
         LOG.info("spark.mode = auto: {} for {} replica(s)", stats.mode, replicas.replicas());
       }
-      if (run.mode() == SyncMode.ALLREDUCE) {
+      boolean barrier = run.mode() == SyncMode.ALLREDUCE
+          || run.mode() == SyncMode.LOCAL_SGD && run.syncEpochs() > 0;
+      if (barrier) {
         checkBarrierStage(sc.getConf(), replicas.replicas(), stats.slots);
       }
       if (replicas.replicas() != sizes.length) {
-        JavaRDD<Block> grouped = Replicas.group(data, replicas.replicas(),
-            run.mode() == SyncMode.ALLREDUCE);
+        JavaRDD<Block> grouped = Replicas.group(data, replicas.replicas(), barrier);
         grouped.persist(StorageLevel.MEMORY_AND_DISK());
         persisted.add(grouped);
         try {

@@ -40,6 +40,8 @@ import org.sparkprop.optim.Optimizers;
  * @param collectiveTimeoutMs allreduce: the longest any socket call (rendezvous, connect, one
  *     all-reduce) may wait for a peer before the stage fails, naming the peer
  * @param collectivePorts allreduce: the ports its sockets may listen on, "0" (any) or "first-last"
+ * @param syncEpochs local SGD: the first epochs run as all-reduced synchronous steps before the
+ *     local rounds (post-local SGD, Lin et al. 2020); 0 = none
  * @param checkpointDir a Hadoop file-system path for checkpoints; empty = none
  * @param checkpointEvery write a checkpoint every this many jobs (and at every epoch's end)
  * @param keepLast checkpoints kept
@@ -51,6 +53,7 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
                                int aggregationDepth, boolean orderedAggregation,
                                String lrScaling, int referenceBatch, int warmupSteps,
                                int stageSteps, long collectiveTimeoutMs, String collectivePorts,
+                               int syncEpochs,
                                String checkpointDir, int checkpointEvery, int keepLast,
                                boolean overwrite) {
 
@@ -80,8 +83,9 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
           + lrScaling + "'");
     }
     checkpointDir = checkpointDir == null ? "" : checkpointDir;
-    if (stageSteps < 0 || collectiveTimeoutMs <= 0) {
-      throw new IllegalArgumentException("stageSteps >= 0 and collectiveTimeoutMs > 0 are required");
+    if (stageSteps < 0 || collectiveTimeoutMs <= 0 || syncEpochs < 0) {
+      throw new IllegalArgumentException("stageSteps >= 0, syncEpochs >= 0 and collectiveTimeoutMs > 0 "
+          + "are required");
     }
     org.sparkprop.collective.PortRange.parse(collectivePorts);
   }
@@ -171,6 +175,7 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
     m.put("lrScaling", lrScaling);
     m.put("referenceBatch", referenceBatch);
     m.put("warmupSteps", warmupSteps);
+    m.put("syncEpochs", syncEpochs);
     return m;
   }
 
@@ -193,6 +198,7 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
     private int stageSteps = 0;
     private long collectiveTimeoutMs = 120_000;
     private String collectivePorts = "0";
+    private int syncEpochs = 0;
     private String checkpointDir = "";
     private int checkpointEvery = 50;
     private int keepLast = 2;
@@ -218,6 +224,7 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
       stageSteps = c.stageSteps;
       collectiveTimeoutMs = c.collectiveTimeoutMs;
       collectivePorts = c.collectivePorts;
+      syncEpochs = c.syncEpochs;
       checkpointDir = c.checkpointDir;
       checkpointEvery = c.checkpointEvery;
       keepLast = c.keepLast;
@@ -241,6 +248,7 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
     public Builder stageSteps(int v) { stageSteps = v; return this; }
     public Builder collectiveTimeoutMs(long v) { collectiveTimeoutMs = v; return this; }
     public Builder collectivePorts(String v) { collectivePorts = v; return this; }
+    public Builder syncEpochs(int v) { syncEpochs = v; return this; }
     public Builder checkpointDir(String v) { checkpointDir = v; return this; }
     public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
     public Builder keepLast(int v) { keepLast = v; return this; }
@@ -250,7 +258,7 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
       return new SparkTrainConfig(mode, localSteps, overheadTarget, outerOptimizer,
           outerLearningRate, outerMomentum, partitions, replicas, minReplicaSteps, aggregationDepth,
           orderedAggregation, lrScaling, referenceBatch, warmupSteps, stageSteps,
-          collectiveTimeoutMs, collectivePorts, checkpointDir,
+          collectiveTimeoutMs, collectivePorts, syncEpochs, checkpointDir,
           checkpointEvery, keepLast, overwrite);
     }
   }

@@ -185,12 +185,17 @@ final class TrainingRun {
       restoreEpochSums(st);                            // mid-epoch resume keeps the epoch's sums
       long epochEnd = (long) (epoch + 1) * stepsPerEpoch;
       long jobsInEpoch = 0;
+      boolean postLocalSyncPhase = dist.mode() == SyncMode.LOCAL_SGD && epoch < dist.syncEpochs();
       while (st.step < epochEnd) {
         int want = h > 0 ? h : localSteps.calibrationRoundSteps();
         int steps = dist.mode() == SyncMode.SYNC ? 1 : (int) Math.min(want, epochEnd - st.step);
-        runJob(st, steps);
+        if (postLocalSyncPhase) {
+          runStage(st, (int) (epochEnd - st.step));      // post-local SGD: all-reduced steps first
+        } else {
+          runJob(st, steps);
+        }
         jobsInEpoch++;
-        if (h == 0 && st.step == epochEnd) {
+        if (h == 0 && st.step == epochEnd && !postLocalSyncPhase) {
           h = localSteps.choose(last);                   // after the calibration epoch
           stats.localSteps = h;
           stats.jobOverheadMs = last.overheadSeconds(stats.slots) * 1000;

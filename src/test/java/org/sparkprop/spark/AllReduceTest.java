@@ -75,6 +75,24 @@ class AllReduceTest {
   }
 
   @Test
+  void postLocalSgdRunsItsFirstEpochsAsAllReducedSteps() {
+    Block data = ToySets.twoMoons(600, 0.2, 4);
+    TrainConfig c = mlp().network("2-16tanh-16tanh-2").epochs(2).build();
+    float[] all = new DistributedTrainer(sc, c, allreduce().withLrScaling("none", 0))
+        .fit(SparkData.distribute(sc, data, 4), null, false).model().params();
+    SparkTrainConfig postLocal = SparkTrainConfig.defaults().withMode(SyncMode.LOCAL_SGD)
+        .withReplicas(2).toBuilder().syncEpochs(2).build();
+    float[] first = new DistributedTrainer(sc, c, postLocal)
+        .fit(SparkData.distribute(sc, data, 4), null, false).model().params();
+    assertArrayEquals(all, first, "two synchronous epochs: the weights of allreduce");
+    DistributedTrainer t = new DistributedTrainer(sc, c.toBuilder().epochs(4).build(), postLocal);
+    TrainingResult r = t.fit(SparkData.distribute(sc, data, 4), null, false);
+    assertEquals(4, r.history().size());
+    assertTrue(t.stats().localSteps > 1, "then local rounds of H = " + t.stats().localSteps);
+    assertTrue(r.model().evaluate(data).accuracy() > 0.85, "accuracy " + r.model().evaluate(data).accuracy());
+  }
+
+  @Test
   void refusesWhatABarrierStageCannotRun() {
     IllegalArgumentException slots = assertThrows(IllegalArgumentException.class,
         () -> new DistributedTrainer(sc, mlp().build(), allreduce().withReplicas(4))
