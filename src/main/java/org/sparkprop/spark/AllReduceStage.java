@@ -1,6 +1,7 @@
 package org.sparkprop.spark;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.Serializable;
 import java.nio.channels.ServerSocketChannel;
 import java.util.Iterator;
@@ -17,6 +18,7 @@ import org.sparkprop.nn.Network;
 import org.sparkprop.optim.Optimizer;
 import org.sparkprop.optim.OptimizerState;
 import org.sparkprop.train.BatchSums;
+import org.sparkprop.train.TrainingState;
 import org.sparkprop.train.DivergenceException;
 import org.sparkprop.train.EpochPlan;
 import org.sparkprop.train.GradientWorker;
@@ -35,7 +37,8 @@ import org.sparkprop.train.UpdateRule;
  * </pre>
  * Rank 0 returns the weights, optimizer state and batch-norm state at the stage's end; every rank
  * its timing. A failure anywhere fails the barrier stage; Spark runs it again from the broadcast
- * snapshot, so the weights are those of an undisturbed run.
+ * snapshot, so the weights are those of an undisturbed run. {@link #runOnDriver} is the driver's
+ * side: the rendezvous, the barrier stage, and rank 0's weights taken into the training state.
  */
 final class AllReduceStage implements Serializable {
 
@@ -186,6 +189,77 @@ final class AllReduceStage implements Serializable {
       }
       out.sums.add(stageSums);
     }
+  }
+
+  /**
+   * One barrier stage of {@code steps} synchronous steps, all-reduced among the tasks (see
+   * this class); the driver runs the rendezvous and takes rank 0's weights at the end.
+   */
+  static void runOnDriver(TrainingRun run, TrainingState st, int steps) {
+    long t0 = System.nanoTime();
+    RoundPlan plan = new RoundPlan(run.cfg, st.step + 1, steps, run.stepsPerEpoch, run.sizes,
+        st.lrScale, run.totalSteps);
+    byte[] token = Tracker.newToken();
+    Broadcast<Snapshot> bc = run.sc.broadcast(run.snapshot(st));
+    List<Partial> parts;
+    try (Tracker tracker = Tracker.start(run.driverHost(), run.dist.ports(), token, run.sizes.length)) {
+      run.sc.setJobDescription("sparkprop allreduce stage at step " + (st.step + 1));
+      AllReduceStage stage = new AllReduceStage(bc, plan, run.hook, token, tracker.address(),
+          run.dist.collectiveTimeoutMs(), run.dist.ports());
+      // Spark retries a failed barrier stage only when it is a shuffle map stage ("Could not
+      // recover from a failed barrier ResultStage"): so the ranks' results pass through a shuffle.
+      parts = run.data.rdd().barrier().mapPartitionsWithIndex(new AllReduceStage.Function(stage), true,
+          scala.reflect.ClassTag$.MODULE$.<Partial>apply(Partial.class)).toJavaRDD()
+          .mapToPair(p -> new scala.Tuple2<>(0, p)).partitionBy(new org.apache.spark.HashPartitioner(1))
+          .values().collect();
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not start the allreduce rendezvous on the driver ("
+          + run.driverHost() + ", spark.collectivePorts=" + run.dist.collectivePorts() + "): "
+          + e.getMessage(), e);
+    } catch (Exception e) {
+      throw run.jobFailed(e, st, "the allreduce stage from step " + (st.step + 1));
+    } finally {
+      bc.destroy();
+    }
+    Partial rank0 = null;
+    double compute = 0;
+    double maxCompute = 0;
+    double sync = 0;
+    for (Partial p : parts) {
+      if (p.vector != null) {
+        rank0 = p;
+      }
+      compute += p.computeSeconds;
+      maxCompute = Math.max(maxCompute, p.computeSeconds);
+      sync = Math.max(sync, p.syncSeconds);
+      run.stats.collectiveBytes += p.bytesSent;
+      run.stats.rendezvousSeconds = Math.max(run.stats.rendezvousSeconds, p.rendezvousSeconds);
+    }
+    if (rank0 == null) {
+      throw new IllegalStateException("the allreduce stage returned no weights from rank 0");
+    }
+    if (rank0.divergedAt > 0) {
+      throw new DivergenceException(rank0.divergedAt, "a synchronous step met a non-finite loss, "
+          + "gradient or update (" + rank0.divergence + ")", false);
+    }
+    System.arraycopy(rank0.vector, 0, st.params, 0, st.params.length);
+    System.arraycopy(rank0.state, 0, st.netState, 0, st.netState.length);
+    for (int k = 0; k < st.optimizer.slotCount(); k++) {
+      System.arraycopy(rank0.inner[k], 0, st.optimizer.slot(k), 0, st.params.length);
+    }
+    st.skippedSteps += rank0.skippedSteps;
+    st.lrScale = rank0.lrScale;
+    st.step += steps;
+    run.epochSums.add(rank0.sums);
+    long t1 = System.nanoTime();
+    run.stats.jobs++;
+    run.stats.wallSeconds += (t1 - t0) / 1e9;
+    run.stats.taskComputeSeconds += compute / Math.max(1, parts.size());
+    run.stats.totalTaskSeconds += compute;
+    run.stats.rowsTrained += rank0.sums.rows;
+    run.stats.collectiveSeconds += sync;
+    run.stats.collectiveSteps += steps;
+    run.last = new LocalStepsPolicy.JobTiming((t1 - t0) / 1e9, maxCompute, compute, parts.size(), steps);
   }
 
   /** Rows of replica p in step index s over all replicas' rows of that step. */

@@ -11,7 +11,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sparkprop.collective.Tracker;
 import org.sparkprop.data.Block;
 import org.sparkprop.data.Scaler;
 import org.sparkprop.nn.Network;
@@ -279,14 +278,7 @@ final class TrainingRun {
           outer == null ? new Tasks.SyncStep(bc, plan, hook) : new Tasks.LocalRound(bc, plan, hook),
           true));
     } catch (Exception e) {                              // Spark's SparkException is checked
-      RuntimeException u = SparkData.unwrap(e);
-      if (u instanceof IllegalArgumentException) {
-        throw u;
-      }
-      throw new IllegalStateException("the Spark job for step " + (st.step + 1) + " failed even "
-          + "after Spark's retries (" + rootMessage(e) + "); training stopped with " + st.step
-          + " steps applied" + (checkpoints == null ? "" : "; resume from the last checkpoint in "
-          + checkpoints.store().location()), e);
+      throw jobFailed(e, st, "the Spark job for step " + (st.step + 1));
     } finally {
       bc.destroy();
     }
@@ -310,80 +302,23 @@ final class TrainingRun {
         total.computeSeconds, total.busyTasks, h);
   }
 
-  /**
-   * One barrier stage of {@code steps} synchronous steps, all-reduced among the tasks (see
-   * {@link AllReduceStage}); the driver runs the rendezvous and takes rank 0's weights at the end.
-   */
+  /** One barrier stage of {@code steps} all-reduced steps ({@link AllReduceStage#runOnDriver}). */
   void runStage(TrainingState st, int steps) {
-    long t0 = System.nanoTime();
-    RoundPlan plan = new RoundPlan(cfg, st.step + 1, steps, stepsPerEpoch, sizes, st.lrScale, totalSteps);
-    byte[] token = Tracker.newToken();
-    Broadcast<Snapshot> bc = sc.broadcast(snapshot(st));
-    List<Partial> parts;
-    try (Tracker tracker = Tracker.start(driverHost(), dist.ports(), token, sizes.length)) {
-      sc.setJobDescription("sparkprop allreduce stage at step " + (st.step + 1));
-      AllReduceStage stage = new AllReduceStage(bc, plan, hook, token, tracker.address(),
-          dist.collectiveTimeoutMs(), dist.ports());
-      // Spark retries a failed barrier stage only when it is a shuffle map stage ("Could not
-      // recover from a failed barrier ResultStage"): so the ranks' results pass through a shuffle.
-      parts = data.rdd().barrier().mapPartitionsWithIndex(new AllReduceStage.Function(stage), true,
-          scala.reflect.ClassTag$.MODULE$.<Partial>apply(Partial.class)).toJavaRDD()
-          .mapToPair(p -> new scala.Tuple2<>(0, p)).partitionBy(new org.apache.spark.HashPartitioner(1))
-          .values().collect();
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not start the allreduce rendezvous on the driver ("
-          + driverHost() + ", spark.collectivePorts=" + dist.collectivePorts() + "): " + e.getMessage(), e);
-    } catch (Exception e) {
-      RuntimeException u = SparkData.unwrap(e);
-      if (u instanceof IllegalArgumentException) {
-        throw u;
-      }
-      throw new IllegalStateException("the allreduce stage from step " + (st.step + 1) + " failed "
-          + "even after Spark's retries (" + rootMessage(e) + "); training stopped with " + st.step
-          + " steps applied" + (checkpoints == null ? "" : "; resume from the last checkpoint in "
-          + checkpoints.store().location()), e);
-    } finally {
-      bc.destroy();
+    AllReduceStage.runOnDriver(this, st, steps);
+  }
+
+  /**
+   * A job that failed even after Spark's retries: bad data keeps its own message; anything else
+   * says what failed, how many steps were applied and where to resume from.
+   */
+  RuntimeException jobFailed(Exception e, TrainingState st, String what) {
+    RuntimeException u = SparkData.unwrap(e);
+    if (u instanceof IllegalArgumentException) {
+      return u;
     }
-    Partial rank0 = null;
-    double compute = 0;
-    double maxCompute = 0;
-    double sync = 0;
-    for (Partial p : parts) {
-      if (p.vector != null) {
-        rank0 = p;
-      }
-      compute += p.computeSeconds;
-      maxCompute = Math.max(maxCompute, p.computeSeconds);
-      sync = Math.max(sync, p.syncSeconds);
-      stats.collectiveBytes += p.bytesSent;
-      stats.rendezvousSeconds = Math.max(stats.rendezvousSeconds, p.rendezvousSeconds);
-    }
-    if (rank0 == null) {
-      throw new IllegalStateException("the allreduce stage returned no weights from rank 0");
-    }
-    if (rank0.divergedAt > 0) {
-      throw new DivergenceException(rank0.divergedAt, "a synchronous step met a non-finite loss, "
-          + "gradient or update (" + rank0.divergence + ")", false);
-    }
-    System.arraycopy(rank0.vector, 0, st.params, 0, st.params.length);
-    System.arraycopy(rank0.state, 0, st.netState, 0, st.netState.length);
-    for (int k = 0; k < st.optimizer.slotCount(); k++) {
-      System.arraycopy(rank0.inner[k], 0, st.optimizer.slot(k), 0, st.params.length);
-    }
-    st.skippedSteps += rank0.skippedSteps;
-    st.lrScale = rank0.lrScale;
-    st.step += steps;
-    epochSums.add(rank0.sums);
-    long t1 = System.nanoTime();
-    stats.jobs++;
-    stats.wallSeconds += (t1 - t0) / 1e9;
-    stats.taskComputeSeconds += compute / Math.max(1, parts.size());
-    stats.totalTaskSeconds += compute;
-    stats.rowsTrained += rank0.sums.rows;
-    stats.collectiveSeconds += sync;
-    stats.collectiveSteps += steps;
-    last = new LocalStepsPolicy.JobTiming((t1 - t0) / 1e9, maxCompute, compute, parts.size(), steps);
+    return new IllegalStateException(what + " failed even after Spark's retries (" + rootMessage(e)
+        + "); training stopped with " + st.step + " steps applied" + (checkpoints == null ? ""
+        : "; resume from the last checkpoint in " + checkpoints.store().location()), e);
   }
 
   /** The address the driver's sockets bind to: Spark's own driver host. */
