@@ -138,6 +138,10 @@ class SparkpropClassifierTest {
     SparkpropClassificationModel multi = small().fit(blobs);
     assertEquals(3, multi.numClasses());
     assertTrue(accuracy(multi.transform(blobs)) > 0.9);
+    // All-reduced synchronous steps through the same params (two replicas: a global batch of 64,
+    // so half the sequential steps of the single replica above).
+    SparkpropClassificationModel ar = small().setSyncMode("allreduce").setNumReplicas(2).fit(moons);
+    assertTrue(accuracy(ar.transform(moons)) > 0.9, "allreduce accuracy " + accuracy(ar.transform(moons)));
     // Disabling an output column
     Dataset<Row> noProb = multi.copy(ParamMap.empty()).setProbabilityCol("").transform(blobs);
     assertFalse(List.of(noProb.columns()).contains("probability"));

@@ -163,7 +163,8 @@ class DistributedTrainerTest {
   @Test
   void resumingFromACheckpointEndsWithTheSameWeights() {
     List<Block> shards = Blocks.shards(ToySets.twoMoons(640, 0.2, 6), 2);
-    for (SparkTrainConfig mode : List.of(sync(), SparkTrainConfig.defaults().withLocalSteps(3))) {
+    for (SparkTrainConfig mode : List.of(sync(), SparkTrainConfig.defaults().withLocalSteps(3),
+        sync().withMode(SyncMode.ALLREDUCE))) {
       TrainConfig c4 = mlp().epochs(4).build();
       float[] straight = new DistributedTrainer(sc, c4, mode).fit(rdd(shards), null, false)
           .model().params();
