@@ -134,6 +134,7 @@ public final class RunConfig {
         .referenceBatch(s.getInt("referenceBatch")).warmupSteps(s.getInt("warmupSteps"))
         .stageSteps(s.getInt("stageSteps")).collectiveTimeoutMs(s.getLong("collectiveTimeoutMs"))
         .collectivePorts(s.getString("collectivePorts")).syncEpochs(s.getInt("syncEpochs"))
+        .collectivePrecision(s.getString("collectivePrecision"))
         .checkpointDir(string("checkpoint.dir")).checkpointEvery(integer("checkpoint.every"))
         .keepLast(integer("checkpoint.keepLast")).overwrite(bool("output.overwrite")).build();
   }

@@ -39,6 +39,7 @@ public final class ChainAllReduce implements Collective {
   private final Link prev;
   private final Link next;
   private final Watchdog watchdog;
+  private final boolean bf16;
   private ByteBuffer sendBuffer = ByteBuffer.allocateDirect(0);
   private final ByteBuffer chunkBuffer = ByteBuffer.allocateDirect(CHUNK * 8).order(ByteOrder.LITTLE_ENDIAN);
   private final ByteBuffer header = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
@@ -47,7 +48,8 @@ public final class ChainAllReduce implements Collective {
   private long calls;
   private long bytesSent;
 
-  private ChainAllReduce(int rank, int size, Link prev, Link next, Watchdog watchdog) {
+  private ChainAllReduce(int rank, int size, Link prev, Link next, Watchdog watchdog, boolean bf16) {
+    this.bf16 = bf16;
     this.rank = rank;
     this.size = size;
     this.prev = prev;
@@ -57,7 +59,7 @@ public final class ChainAllReduce implements Collective {
 
   /** A collective of one rank: every call leaves the values as they are. */
   public static ChainAllReduce single(long timeoutMs) {
-    return new ChainAllReduce(0, 1, null, null, new Watchdog(timeoutMs));
+    return new ChainAllReduce(0, 1, null, null, new Watchdog(timeoutMs), false);
   }
 
   /**
@@ -68,6 +70,16 @@ public final class ChainAllReduce implements Collective {
    */
   public static ChainAllReduce connect(int rank, List<String> addresses, ServerSocketChannel server,
                                        byte[] token, long timeoutMs) throws IOException {
+    return connect(rank, addresses, server, token, timeoutMs, false);
+  }
+
+  /**
+   * As above; with {@code bf16}, float values travel as bfloat16 (half the bytes): each rank still
+   * adds in float32, rounding to bfloat16 (to nearest even) what it sends, and the last rank
+   * rounds the final sums before sending them back, so every rank keeps bitwise the same values.
+   */
+  public static ChainAllReduce connect(int rank, List<String> addresses, ServerSocketChannel server,
+                                       byte[] token, long timeoutMs, boolean bf16) throws IOException {
     int size = addresses.size();
     if (rank < 0 || rank >= size) {
       throw new IllegalArgumentException("rank " + rank + " outside 0.." + (size - 1));
@@ -83,7 +95,7 @@ public final class ChainAllReduce implements Collective {
         prev = acceptFrom(rank - 1, addresses.get(rank - 1), server, token, dog);
       }
       server.close();
-      return new ChainAllReduce(rank, size, prev, next, dog);
+      return new ChainAllReduce(rank, size, prev, next, dog, bf16);
     } catch (IOException | RuntimeException e) {
       if (next != null) {
         next.close();
@@ -203,6 +215,9 @@ public final class ChainAllReduce implements Collective {
 
     /** Elements [a, b) become what {@code in} holds. */
     void setFrom(ByteBuffer in, int a, int b);
+
+    /** Rounds elements [a, b) to what travels (a no-op unless values travel narrower). */
+    default void roundAsSent(int a, int b) {}
   }
 
   private void run(Elements e) throws IOException {
@@ -236,7 +251,8 @@ public final class ChainAllReduce implements Collective {
         if (next != null) {
           next.send(slice(lo, hi, e));
         } else {
-          prev.send(slice(lo, hi, e));                    // last rank: the sum is final
+          e.roundAsSent(lo, hi);                          // last rank: the sum is final
+          prev.send(slice(lo, hi, e));
         }
       }
       if (next != null) {
@@ -329,23 +345,50 @@ public final class ChainAllReduce implements Collective {
     }
 
     public int bytes() {
-      return 4;
+      return bf16 ? 2 : 4;
     }
 
     public void put(ByteBuffer out, int a, int b) {
+      if (bf16) {
+        for (int j = from + a; j < from + b; j++) {
+          out.putShort(Bfloat16.encode(v[j]));
+        }
+        return;
+      }
       out.asFloatBuffer().put(v, from + a, b - a);
       out.position(out.position() + (b - a) * 4);
     }
 
     public void addFrom(ByteBuffer in, int a, int b) {
-      in.asFloatBuffer().get(floatChunk, 0, b - a);
+      if (bf16) {
+        for (int i = 0; i < b - a; i++) {
+          floatChunk[i] = Bfloat16.decode(in.getShort());
+        }
+      } else {
+        in.asFloatBuffer().get(floatChunk, 0, b - a);
+      }
       for (int i = 0, j = from + a; i < b - a; i++, j++) {
         v[j] = floatChunk[i] + v[j];                     // (earlier ranks' sum) + this rank's value
       }
     }
 
     public void setFrom(ByteBuffer in, int a, int b) {
+      if (bf16) {
+        for (int j = from + a; j < from + b; j++) {
+          v[j] = Bfloat16.decode(in.getShort());
+        }
+        return;
+      }
       in.asFloatBuffer().get(v, from + a, b - a);
+    }
+
+    @Override
+    public void roundAsSent(int a, int b) {
+      if (bf16) {
+        for (int j = from + a; j < from + b; j++) {
+          v[j] = Bfloat16.decode(Bfloat16.encode(v[j]));
+        }
+      }
     }
   }
 

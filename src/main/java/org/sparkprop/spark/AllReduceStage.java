@@ -51,9 +51,11 @@ final class AllReduceStage implements Serializable {
   private final String tracker;
   private final long timeoutMs;
   private final PortRange ports;
+  private final boolean bf16;
 
   AllReduceStage(Broadcast<Snapshot> snapshot, RoundPlan plan, TaskHook hook, byte[] token,
-                 String tracker, long timeoutMs, PortRange ports) {
+                 String tracker, long timeoutMs, PortRange ports, boolean bf16) {
+    this.bf16 = bf16;
     this.snapshot = snapshot;
     this.plan = plan;
     this.hook = hook;
@@ -83,7 +85,7 @@ final class AllReduceStage implements Serializable {
     }
     Partial out = new Partial();
     out.tasks = 1;
-    try (Collective c = ChainAllReduce.connect(rank, ranks, server, token, timeoutMs)) {
+    try (Collective c = ChainAllReduce.connect(rank, ranks, server, token, timeoutMs, bf16)) {
       out.rendezvousSeconds = (System.nanoTime() - r0) / 1e9;
       train(rank, b, c, out, attempt);
       out.bytesSent = c.bytesSent();
@@ -205,7 +207,8 @@ final class AllReduceStage implements Serializable {
     try (Tracker tracker = Tracker.start(run.driverHost(), run.dist.ports(), token, run.sizes.length)) {
       run.sc.setJobDescription("sparkprop allreduce stage at step " + (st.step + 1));
       AllReduceStage stage = new AllReduceStage(bc, plan, run.hook, token, tracker.address(),
-          run.dist.collectiveTimeoutMs(), run.dist.ports());
+          run.dist.collectiveTimeoutMs(), run.dist.ports(),
+          run.dist.collectivePrecision().equals("bf16"));
       // Spark retries a failed barrier stage only when it is a shuffle map stage ("Could not
       // recover from a failed barrier ResultStage"): so the ranks' results pass through a shuffle.
       parts = run.data.rdd().barrier().mapPartitionsWithIndex(new AllReduceStage.Function(stage), true,

@@ -40,6 +40,8 @@ import org.sparkprop.optim.Optimizers;
  * @param collectiveTimeoutMs allreduce: the longest any socket call (rendezvous, connect, one
  *     all-reduce) may wait for a peer before the stage fails, naming the peer
  * @param collectivePorts allreduce: the ports its sockets may listen on, "0" (any) or "first-last"
+ * @param collectivePrecision allreduce: how gradients travel, "float32" or "bf16" (half the
+ *     bytes; every rank still adds in float32)
  * @param syncEpochs local SGD: the first epochs run as all-reduced synchronous steps before the
  *     local rounds (post-local SGD, Lin et al. 2020); 0 = none
  * @param checkpointDir a Hadoop file-system path for checkpoints; empty = none
@@ -53,7 +55,7 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
                                int aggregationDepth, boolean orderedAggregation,
                                String lrScaling, int referenceBatch, int warmupSteps,
                                int stageSteps, long collectiveTimeoutMs, String collectivePorts,
-                               int syncEpochs,
+                               String collectivePrecision, int syncEpochs,
                                String checkpointDir, int checkpointEvery, int keepLast,
                                boolean overwrite) {
 
@@ -88,6 +90,11 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
           + "are required");
     }
     org.sparkprop.collective.PortRange.parse(collectivePorts);
+    collectivePrecision = collectivePrecision.trim().toLowerCase(Locale.ROOT);
+    if (!collectivePrecision.equals("float32") && !collectivePrecision.equals("bf16")) {
+      throw new IllegalArgumentException("collectivePrecision must be float32 or bf16, got '"
+          + collectivePrecision + "'");
+    }
   }
 
   public org.sparkprop.collective.PortRange ports() {
@@ -176,6 +183,7 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
     m.put("referenceBatch", referenceBatch);
     m.put("warmupSteps", warmupSteps);
     m.put("syncEpochs", syncEpochs);
+    m.put("collectivePrecision", collectivePrecision);
     return m;
   }
 
@@ -198,6 +206,7 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
     private int stageSteps = 0;
     private long collectiveTimeoutMs = 120_000;
     private String collectivePorts = "0";
+    private String collectivePrecision = "float32";
     private int syncEpochs = 0;
     private String checkpointDir = "";
     private int checkpointEvery = 50;
@@ -224,6 +233,7 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
       stageSteps = c.stageSteps;
       collectiveTimeoutMs = c.collectiveTimeoutMs;
       collectivePorts = c.collectivePorts;
+      collectivePrecision = c.collectivePrecision;
       syncEpochs = c.syncEpochs;
       checkpointDir = c.checkpointDir;
       checkpointEvery = c.checkpointEvery;
@@ -248,6 +258,7 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
     public Builder stageSteps(int v) { stageSteps = v; return this; }
     public Builder collectiveTimeoutMs(long v) { collectiveTimeoutMs = v; return this; }
     public Builder collectivePorts(String v) { collectivePorts = v; return this; }
+    public Builder collectivePrecision(String v) { collectivePrecision = v; return this; }
     public Builder syncEpochs(int v) { syncEpochs = v; return this; }
     public Builder checkpointDir(String v) { checkpointDir = v; return this; }
     public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
@@ -258,7 +269,7 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
       return new SparkTrainConfig(mode, localSteps, overheadTarget, outerOptimizer,
           outerLearningRate, outerMomentum, partitions, replicas, minReplicaSteps, aggregationDepth,
           orderedAggregation, lrScaling, referenceBatch, warmupSteps, stageSteps,
-          collectiveTimeoutMs, collectivePorts, syncEpochs, checkpointDir,
+          collectiveTimeoutMs, collectivePorts, collectivePrecision, syncEpochs, checkpointDir,
           checkpointEvery, keepLast, overwrite);
     }
   }

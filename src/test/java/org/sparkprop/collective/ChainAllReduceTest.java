@@ -134,6 +134,64 @@ class ChainAllReduceTest {
   }
 
   @Test
+  void bfloat16TrafficKeepsEveryRankBitwiseEqualAndCloseToTheFloatSum() throws Exception {
+    int ranks = 3;
+    int n = ChainAllReduce.CHUNK + 77;
+    byte[] token = Handshake.newToken();
+    ExecutorService pool = Executors.newFixedThreadPool(ranks);
+    List<Collective> cs = new ArrayList<>();
+    try (Tracker tracker = Tracker.start("127.0.0.1", PortRange.parse("0"), token, ranks)) {
+      List<Future<Collective>> fs = new ArrayList<>();
+      for (int r = 0; r < ranks; r++) {
+        int rank = r;
+        fs.add(pool.submit(() -> {
+          ServerSocketChannel server = PortRange.parse("0").bind("127.0.0.1");
+          String me = "127.0.0.1:" + server.socket().getLocalPort();
+          return (Collective) ChainAllReduce.connect(rank, Tracker.exchange(tracker.address(), token,
+              rank, 0, me, TIMEOUT), server, token, TIMEOUT, true);
+        }));
+      }
+      for (Future<Collective> f : fs) {
+        cs.add(f.get());
+      }
+    } finally {
+      pool.shutdown();
+    }
+    float[][] v = new float[ranks][n];
+    Random rnd = new Random(5);
+    float[] exact = new float[n];
+    for (int r = 0; r < ranks; r++) {
+      for (int i = 0; i < n; i++) {
+        v[r][i] = (float) rnd.nextGaussian();
+        exact[i] += v[r][i];
+      }
+    }
+    double[][] d = {{1e-12, 3}, {2e-12, 4}, {3e-12, 5}};
+    try {
+      onAll(cs, c -> {
+        c.allReduce(v[c.rank()], 0, n);
+        c.allReduce(d[c.rank()]);
+      });
+      for (int r = 1; r < ranks; r++) {
+        assertArrayEquals(v[0], v[r], "rank " + r);
+      }
+      for (int i = 0; i < n; i++) {
+        // Three roundings to 8 significant bits, of values of order 1.
+        assertEquals(exact[i], v[0][i], 0.03 * (1 + Math.abs(exact[i])), "element " + i);
+      }
+      assertEquals(6e-12, d[2][0], 1e-24);                // doubles travel whole
+      assertEquals(4L * n + 2 * 2 * 8, cs.get(1).bytesSent());   // 2 bytes a float, both ways
+      assertEquals((short) 0x3F80, Bfloat16.encode(1f));
+      assertEquals(1.0078125f, Bfloat16.decode(Bfloat16.encode(1.0078125f)));   // representable
+      assertEquals(1f, Bfloat16.decode(Bfloat16.encode(1.00390625f)));          // tie: to even
+      assertTrue(Float.isNaN(Bfloat16.decode(Bfloat16.encode(Float.NaN))));
+      assertEquals(Float.NEGATIVE_INFINITY, Bfloat16.decode(Bfloat16.encode(Float.NEGATIVE_INFINITY)));
+    } finally {
+      cs.forEach(Collective::close);
+    }
+  }
+
+  @Test
   void aPeerThatNeverConnectsTimesOutWithItsRankAndAddress() throws Exception {
     ServerSocketChannel server = PortRange.parse("0").bind("127.0.0.1");
     ServerSocketChannel silent = PortRange.parse("0").bind("127.0.0.1");    // rank 0: never connects
