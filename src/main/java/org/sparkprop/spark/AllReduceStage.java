@@ -97,13 +97,8 @@ final class AllReduceStage implements Serializable {
     Snapshot snap = snapshot.value();
     Network net = plan.config().buildNetwork();
     Optimizer optimizer = plan.config().buildOptimizer();
-    float[][] slots = new float[snap.innerState.length][];
-    for (int k = 0; k < slots.length; k++) {
-      slots[k] = snap.innerState[k].clone();
-    }
-    OptimizerState os = OptimizerState.of(optimizer, snap.innerOptimizer, slots, net.paramCount());
-    UpdateRule rule = new UpdateRule(optimizer, plan.config().buildSchedule(plan.totalSteps()),
-        plan.config().buildPenalty(), plan.config().clipNorm(), net.segments());
+    OptimizerState os = snap.optimizerStateCopy(optimizer, net.paramCount());
+    UpdateRule rule = plan.updateRule(optimizer, net);
     float[] params = snap.params.clone();
     float[] netState = snap.netState.clone();
     float[] state = new float[netState.length];

@@ -18,6 +18,13 @@ import org.sparkprop.train.TrainConfig;
 record RoundPlan(TrainConfig config, long firstStep, int steps, int stepsPerEpoch,
                  int[] partitionRows, double lrScale, long totalSteps) implements Serializable {
 
+  /** The update rule every task of this job applies (schedule over the whole run). */
+  org.sparkprop.train.UpdateRule updateRule(org.sparkprop.optim.Optimizer optimizer,
+                                            org.sparkprop.nn.Network net) {
+    return new org.sparkprop.train.UpdateRule(optimizer, config.buildSchedule(totalSteps),
+        config.buildPenalty(), config.clipNorm(), net.segments());
+  }
+
   int epoch() {
     return (int) ((firstStep - 1) / stepsPerEpoch);
   }

@@ -17,6 +17,16 @@ final class Snapshot implements Serializable {
   final float[][] innerState;
   final String innerOptimizer;
 
+  /** A task's own, writable copy of the inner optimizer state, checked against {@code optimizer}. */
+  org.sparkprop.optim.OptimizerState optimizerStateCopy(org.sparkprop.optim.Optimizer optimizer,
+                                                        int paramCount) {
+    float[][] slots = new float[innerState.length][];
+    for (int k = 0; k < slots.length; k++) {
+      slots[k] = innerState[k].clone();
+    }
+    return org.sparkprop.optim.OptimizerState.of(optimizer, innerOptimizer, slots, paramCount);
+  }
+
   Snapshot(float[] params, float[] netState, float[][] innerState, String innerOptimizer) {
     this.params = params;
     this.netState = netState;

@@ -133,13 +133,8 @@ final class Tasks {
       double share = plan.share(partition);
       Network net = plan.config().buildNetwork();
       Optimizer inner = plan.config().buildOptimizer();
-      float[][] slots = new float[snap.innerState.length][];
-      for (int k = 0; k < slots.length; k++) {
-        slots[k] = snap.innerState[k].clone();
-      }
-      OptimizerState os = OptimizerState.of(inner, snap.innerOptimizer, slots, net.paramCount());
-      UpdateRule rule = new UpdateRule(inner, plan.config().buildSchedule(plan.totalSteps()),
-          plan.config().buildPenalty(), plan.config().clipNorm(), net.segments());
+      OptimizerState os = snap.optimizerStateCopy(inner, net.paramCount());
+      UpdateRule rule = plan.updateRule(inner, net);
       float[] params = snap.params.clone();
       float[] state = snap.netState.clone();
       int n = b.rows();
@@ -175,8 +170,8 @@ final class Tasks {
       }
       out.vector = scaled(params, share);
       out.state = scaled(state, share);
-      out.inner = new float[slots.length][];
-      for (int k = 0; k < slots.length; k++) {
+      out.inner = new float[os.slotCount()][];
+      for (int k = 0; k < os.slotCount(); k++) {
         out.inner[k] = scaled(os.slot(k), share);
       }
     }

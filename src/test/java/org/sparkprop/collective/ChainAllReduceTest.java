@@ -25,6 +25,11 @@ class ChainAllReduceTest {
 
   /** Starts R ranks, each on its own thread, through a tracker; returns their collectives. */
   static List<Collective> connect(int ranks, byte[] token) throws Exception {
+    return connect(ranks, token, false);
+  }
+
+  /** As above, with float values travelling as bfloat16 when {@code bf16}. */
+  static List<Collective> connect(int ranks, byte[] token, boolean bf16) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(ranks);
     try (Tracker tracker = Tracker.start("127.0.0.1", PortRange.parse("0"), token, ranks)) {
       List<Future<Collective>> fs = new ArrayList<>();
@@ -34,7 +39,7 @@ class ChainAllReduceTest {
           ServerSocketChannel server = PortRange.parse("0").bind("127.0.0.1");
           String me = "127.0.0.1:" + server.socket().getLocalPort();
           List<String> all = Tracker.exchange(tracker.address(), token, rank, 0, me, TIMEOUT);
-          return ChainAllReduce.connect(rank, all, server, token, TIMEOUT);
+          return ChainAllReduce.connect(rank, all, server, token, TIMEOUT, bf16);
         }));
       }
       List<Collective> out = new ArrayList<>();
@@ -137,26 +142,7 @@ class ChainAllReduceTest {
   void bfloat16TrafficKeepsEveryRankBitwiseEqualAndCloseToTheFloatSum() throws Exception {
     int ranks = 3;
     int n = ChainAllReduce.CHUNK + 77;
-    byte[] token = Handshake.newToken();
-    ExecutorService pool = Executors.newFixedThreadPool(ranks);
-    List<Collective> cs = new ArrayList<>();
-    try (Tracker tracker = Tracker.start("127.0.0.1", PortRange.parse("0"), token, ranks)) {
-      List<Future<Collective>> fs = new ArrayList<>();
-      for (int r = 0; r < ranks; r++) {
-        int rank = r;
-        fs.add(pool.submit(() -> {
-          ServerSocketChannel server = PortRange.parse("0").bind("127.0.0.1");
-          String me = "127.0.0.1:" + server.socket().getLocalPort();
-          return (Collective) ChainAllReduce.connect(rank, Tracker.exchange(tracker.address(), token,
-              rank, 0, me, TIMEOUT), server, token, TIMEOUT, true);
-        }));
-      }
-      for (Future<Collective> f : fs) {
-        cs.add(f.get());
-      }
-    } finally {
-      pool.shutdown();
-    }
+    List<Collective> cs = connect(ranks, Handshake.newToken(), true);
     float[][] v = new float[ranks][n];
     Random rnd = new Random(5);
     float[] exact = new float[n];
