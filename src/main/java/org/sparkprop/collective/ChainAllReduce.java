@@ -24,6 +24,12 @@ import org.slf4j.LoggerFactory;
  * ((v_0 + v_1) + v_2) + …, the same sum a driver computes when it adds partials in order. So
  * the result is bitwise the same on every rank and in every run, and equals an ordered sum.
  *
+ * <p>Writes toward higher ranks (the reduce) are queued to each link's writer thread, so a rank
+ * keeps reading while its partials drain. Writes toward lower ranks (the broadcast) are made on
+ * the caller's thread, one thread switch fewer per chunk: they cannot deadlock, because rank r
+ * sends its first broadcast chunk only after it has read every reduce chunk from rank r − 1, so
+ * rank r − 1 is past its reduce loop and reading the broadcast, and rank 0 only reads.
+ *
  * <p>Every blocking call is bounded by the timeout; a peer that vanishes or stalls fails the
  * call with a message that names its rank and address.
  */
@@ -252,7 +258,7 @@ public final class ChainAllReduce implements Collective {
           next.send(slice(lo, hi, e));
         } else {
           e.roundAsSent(lo, hi);                          // last rank: the sum is final
-          prev.send(slice(lo, hi, e));
+          prev.sendNow(slice(lo, hi, e));
         }
       }
       if (next != null) {
@@ -262,7 +268,7 @@ public final class ChainAllReduce implements Collective {
           next.readFully(chunk(lo, hi, e));
           e.setFrom(chunkBuffer.flip(), lo, hi);
           if (prev != null) {
-            prev.send(slice(lo, hi, e));
+            prev.sendNow(slice(lo, hi, e));
           }
         }
       }

@@ -55,6 +55,17 @@ final class Link implements AutoCloseable {
     });
   }
 
+  /**
+   * Writes {@code b} on the caller's thread, after everything queued before it. Safe only where the
+   * peer is sure to be reading (see {@link ChainAllReduce}'s broadcast).
+   */
+  void sendNow(ByteBuffer b) throws IOException {
+    flush();
+    while (b.hasRemaining()) {
+      channel.write(b);
+    }
+  }
+
   /** Waits until everything queued has been written; rethrows a writer's failure. */
   void flush() throws IOException {
     if (lastWrite == null) {
