@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sparkprop's benchmarks; each prints JSON lines measured in one run on this machine.
 #   scripts/bench.sh engine            one training step vs its GEMMs alone (1 thread)
+#   scripts/bench.sh step              where a step's time goes: update, activations, threads, Spark
 #   scripts/bench.sh local [EPOCHS]    local trainer vs PyTorch on the CPU (2 threads each)
 #   scripts/bench.sh mllib [--cluster] Sparkprop on Spark vs MLlib's MultilayerPerceptronClassifier
 #   scripts/bench.sh longrun [STEPS]   driver heap over a long synchronous run
@@ -16,6 +17,11 @@ case "$what" in
     "$SP_ROOT/scripts/setup.sh"
     sp_build
     sp_bench engine org.sparkprop.bench.EngineBench "$@"
+    ;;
+  step)
+    "$SP_ROOT/scripts/setup.sh"
+    sp_build
+    SP_JAVA_OPTS="-Xmx4g" sp_bench step org.sparkprop.bench.StepBench "$@"
     ;;
   local)
     "$SP_ROOT/scripts/setup.sh" --bench
@@ -41,7 +47,7 @@ PY
     exec "$SP_ROOT/scripts/bench/$what.sh" "$@"
     ;;
   *)
-    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac
