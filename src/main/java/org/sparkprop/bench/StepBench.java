@@ -10,6 +10,7 @@ import org.sparkprop.data.ToySets;
 import org.sparkprop.nn.Network;
 import org.sparkprop.optim.OptimizerState;
 import org.sparkprop.spark.DistributedTrainer;
+import org.sparkprop.spark.RunStats;
 import org.sparkprop.spark.SparkData;
 import org.sparkprop.spark.SparkTrainConfig;
 import org.sparkprop.spark.SyncMode;
@@ -43,7 +44,7 @@ public final class StepBench {
   static final ObjectMapper JSON = new ObjectMapper();
 
   public static void main(String[] args) throws Exception {
-    Block data = ToySets.blobs(24_000, 10, 784, 4.0, 11);
+    Block data = ToySets.blobs(60_000, 10, 784, 4.0, 11);         // Fashion-MNIST's shape
     ObjectNode out = JSON.createObjectNode();
     out.put("bench", "step");
     double relu = fwdBwdMs("784-256relu-128relu-10", data, out, "fwdbwd_relu");
@@ -60,7 +61,7 @@ public final class StepBench {
     double t2 = localRowsPerSecond(data, 2);
     out.put("local_rows_per_s_1thread", Math.round(t1));
     out.put("local_rows_per_s_2threads", Math.round(t2));
-    double spark = sparkRowsPerSecondPerCore(data);
+    double spark = sparkRowsPerSecondPerCore(data, out);
     out.put("spark_local2_rows_per_s_per_core", Math.round(spark));
     double engine = BATCH / relu * 1e3;
     out.put("engine_rows_per_s", Math.round(engine));
@@ -131,7 +132,7 @@ public final class StepBench {
   }
 
   /** Spark local[2], default local-SGD mode, two replicas: training rows/s per core. */
-  static double sparkRowsPerSecondPerCore(Block data) {
+  static double sparkRowsPerSecondPerCore(Block data, ObjectNode out) {
     SparkSession spark = BenchSession.start("local[2]", "step", null, 0);
     try {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -143,9 +144,14 @@ public final class StepBench {
       new DistributedTrainer(sc, cfg, dist).fit(rdd, null, false);
       double[] rate = new double[3];
       for (int i = 0; i < rate.length; i++) {
-        TrainingResult res = new DistributedTrainer(sc, cfg.toBuilder().epochs(3).build(), dist)
-            .fit(rdd, null, false);
+        DistributedTrainer t = new DistributedTrainer(sc, cfg.toBuilder().epochs(3).build(), dist);
+        TrainingResult res = t.fit(rdd, null, false);
         rate[i] = 3.0 * data.rows() / res.trainSeconds() / 2;
+        RunStats st = t.stats();
+        out.put("spark_run" + i, String.format(java.util.Locale.ROOT,
+            "train %.3f s, wall %.3f s, setup %.3f s, task compute %.3f s, driver %.3f s, %d jobs, H %d",
+            res.trainSeconds(), st.wallSeconds, st.setupSeconds, st.taskComputeSeconds,
+            st.driverSeconds, st.jobs, st.localSteps));
       }
       return EngineBench.median(rate);
     } finally {

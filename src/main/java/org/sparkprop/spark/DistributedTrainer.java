@@ -143,7 +143,7 @@ public final class DistributedTrainer {
     List<JavaRDD<Block>> persisted = new ArrayList<>();
     try {
       // The input is computed (read, packed, validated) once: persisted, then scanned for the
-      // scaler's statistics, then scaled into the blocks training reads.
+      // scaler's statistics (unless scaling is none), then scaled into the blocks training reads.
       TrainConfig c = cfg;                                   // captured by tasks: not `this`
       JavaRDD<Block> packed = train.map(b -> {
         if (b.rows() > 0) {
@@ -153,14 +153,17 @@ public final class DistributedTrainer {
       }).setName("sparkprop packed training blocks");
       packed.persist(StorageLevel.MEMORY_AND_DISK());
       persisted.add(packed);
-      Scaler.Stats stats0;
-      try {
-        stats0 = packed.map(b -> new Scaler.Stats().add(b))
-            .treeReduce(Scaler.Stats::merge, dist.aggregationDepth());
-      } catch (Exception e) {                            // Spark's SparkException is checked
-        throw SparkData.unwrap(e);
+      Scaler.Kind scaling = Scaler.Kind.parse(cfg.scaling());
+      Scaler.Stats stats0 = new Scaler.Stats();
+      if (scaling != Scaler.Kind.NONE) {                 // no scaling needs no statistics pass
+        try {
+          stats0 = packed.map(b -> new Scaler.Stats().add(b))
+              .treeReduce(Scaler.Stats::merge, dist.aggregationDepth());
+        } catch (Exception e) {                          // Spark's SparkException is checked
+          throw SparkData.unwrap(e);
+        }
       }
-      Scaler scaler = stats0.toScaler(Scaler.Kind.parse(cfg.scaling()), net.inputSize());
+      Scaler scaler = stats0.toScaler(scaling, net.inputSize());
       JavaRDD<Block> data = packed;
       if (scaler.kind() != Scaler.Kind.NONE) {
         data = packed.map(scaler::apply).setName("sparkprop training blocks");

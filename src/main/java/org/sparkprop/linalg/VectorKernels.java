@@ -1,0 +1,80 @@
+package org.sparkprop.linalg;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The reductions of {@link FloatArrays} with the JDK's Vector API (SIMD lanes of the widest
+ * width the CPU has: 8 floats with AVX2, 16 with AVX-512). Loaded only when the
+ * {@code jdk.incubator.vector} module is present (Spark's launcher adds it; see
+ * {@link FloatArrays#SIMD}).
+ *
+ * <p>A sum of squares adds lanes in float over blocks of {@value #BLOCK} elements and the blocks'
+ * totals in double: ~4× the speed of four scalar double chains, a relative difference from them of
+ * about 1e-6, which a norm used for clipping and a finiteness check does not see. A block total
+ * that overflows float is recomputed by the caller in double (an overflow is not a divergence).
+ */
+final class VectorKernels {
+
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+  static final int BLOCK = 1024;
+
+  private VectorKernels() {}
+
+  static double sumOfSquares(float[] a, int from, int to) {
+    int lanes = F.length();
+    double total = 0;
+    int i = from;
+    while (i + lanes <= to) {
+      int end = Math.min(to - lanes + 1, i + BLOCK);
+      FloatVector acc = FloatVector.zero(F);
+      for (; i < end; i += lanes) {
+        FloatVector x = FloatVector.fromArray(F, a, i);
+        acc = x.fma(x, acc);
+      }
+      total += acc.reduceLanes(VectorOperators.ADD);
+    }
+    for (; i < to; i++) {
+      total += (double) a[i] * a[i];
+    }
+    return total;
+  }
+
+  static double scaleAndSumOfSquares(float[] a, float f, int from, int to) {
+    int lanes = F.length();
+    double total = 0;
+    int i = from;
+    while (i + lanes <= to) {
+      int end = Math.min(to - lanes + 1, i + BLOCK);
+      FloatVector acc = FloatVector.zero(F);
+      for (; i < end; i += lanes) {
+        FloatVector x = FloatVector.fromArray(F, a, i).mul(f);
+        x.intoArray(a, i);
+        acc = x.fma(x, acc);
+      }
+      total += acc.reduceLanes(VectorOperators.ADD);
+    }
+    for (; i < to; i++) {
+      float x = a[i] * f;
+      a[i] = x;
+      total += (double) x * x;
+    }
+    return total;
+  }
+
+  /** x·0 is 0 for finite x and NaN for ±∞ and NaN, in every lane. */
+  static boolean allFinite(float[] a, int from, int to) {
+    int lanes = F.length();
+    FloatVector acc = FloatVector.zero(F);
+    int i = from;
+    for (; i + lanes <= to; i += lanes) {
+      acc = acc.add(FloatVector.fromArray(F, a, i).mul(0f));
+    }
+    float s = acc.reduceLanes(VectorOperators.ADD);
+    for (; i < to; i++) {
+      s += a[i] * 0f;
+    }
+    return s == 0f;
+  }
+}
