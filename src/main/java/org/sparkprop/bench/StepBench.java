@@ -34,7 +34,9 @@ import org.sparkprop.train.UpdateRule;
  *   spark_per_core_over_engine = Spark rows/s per core / (128 rows / forward+backward)
  *   tanh_over_relu             = forward+backward with tanh / with ReLU
  * </pre>
- * Every figure is the median of several timed rounds after a warm-up.
+ * Every figure is a median over rounds after a warm-up, and every ratio the median of ratios
+ * taken within a round (the single-thread bodies run interleaved, Spark runs between engine
+ * measurements), since this VM's speed drifts by 10–30% within a run.
  */
 public final class StepBench {
 
@@ -47,53 +49,63 @@ public final class StepBench {
     Block data = ToySets.blobs(60_000, 10, 784, 4.0, 11);         // Fashion-MNIST's shape
     ObjectNode out = JSON.createObjectNode();
     out.put("bench", "step");
-    double relu = fwdBwdMs("784-256relu-128relu-10", data, out, "fwdbwd_relu");
-    double tanh = fwdBwdMs("784-256tanh-128tanh-10", data, out, "fwdbwd_tanh");
-    fwdBwdMs("784-256sigmoid-128sigmoid-10", data, out, "fwdbwd_sigmoid");
-    double adam = 0;
-    for (String opt : new String[] {"sgd", "momentum", "adam"}) {
-      double ms = stepMs(opt, data, out);
-      if (opt.equals("adam")) {
-        adam = ms;
-      }
+    // Single-thread figures in interleaved rounds (this VM's speed drifts over a run).
+    String[] names = {"fwdbwd_relu", "fwdbwd_tanh", "fwdbwd_sigmoid", "sgd_step", "momentum_step",
+        "adam_step"};
+    Timed.Body[] bodies = {fwdBwd("784-256relu-128relu-10", data),
+        fwdBwd("784-256tanh-128tanh-10", data), fwdBwd("784-256sigmoid-128sigmoid-10", data),
+        step("sgd", data), step("momentum", data), step("adam", data)};
+    Timed timed = new Timed(bodies);
+    for (int k = 0; k < names.length; k++) {
+      out.put(names[k] + "_ms", r(timed.medianMs(k)));
+      out.put(names[k] + "_alloc_bytes_per_step", timed.allocPerStep[k]);
     }
-    double t1 = localRowsPerSecond(data, 1);
-    double t2 = localRowsPerSecond(data, 2);
-    out.put("local_rows_per_s_1thread", Math.round(t1));
-    out.put("local_rows_per_s_2threads", Math.round(t2));
-    double spark = sparkRowsPerSecondPerCore(data, out);
-    out.put("spark_local2_rows_per_s_per_core", Math.round(spark));
-    double engine = BATCH / relu * 1e3;
-    out.put("engine_rows_per_s", Math.round(engine));
+    double relu = timed.medianMs(0);
+    // The local trainer on 1 and 2 threads, alternating.
+    double[] t1 = new double[3];
+    double[] t2 = new double[3];
+    localRowsPerSecond(data, 1);                                   // warm-up
+    for (int i = 0; i < 3; i++) {
+      t1[i] = localRowsPerSecond(data, 1);
+      t2[i] = localRowsPerSecond(data, 2);
+    }
+    out.put("local_rows_per_s_1thread", Math.round(EngineBench.median(t1)));
+    out.put("local_rows_per_s_2threads", Math.round(EngineBench.median(t2)));
+    double[] sparkOverEngine = sparkPerCoreOverEngine(data, bodies[0], out);
+    out.put("engine_rows_per_s", Math.round(BATCH / relu * 1e3));
     System.out.println(out);
     ObjectNode last = JSON.createObjectNode();
     last.put("bench", "step");
-    last.put("adam_step_over_fwdbwd", r(adam / relu));
-    last.put("threads2_over_threads1", r(t2 / t1));
-    last.put("spark_per_core_over_engine", r(spark / engine));
-    last.put("tanh_over_relu", r(tanh / relu));
+    last.put("adam_step_over_fwdbwd", r(timed.medianRatio(5, 0)));
+    last.put("threads2_over_threads1", r(EngineBench.median(ratios(t2, t1))));
+    last.put("spark_per_core_over_engine", r(EngineBench.median(sparkOverEngine)));
+    last.put("tanh_over_relu", r(timed.medianRatio(1, 0)));
     System.out.println(last);
   }
 
-  /** Forward + backward of one 128-row batch, gradient zeroed first, as the engine bench. */
-  static double fwdBwdMs(String spec, Block data, ObjectNode out, String key) {
+  static double[] ratios(double[] a, double[] b) {
+    double[] q = new double[a.length];
+    for (int i = 0; i < a.length; i++) {
+      q[i] = a[i] / b[i];
+    }
+    return q;
+  }
+
+  /** Forward + backward of one 128-row batch through the gradient worker (gather included). */
+  static Timed.Body fwdBwd(String spec, Block data) {
     GradientWorker w = new GradientWorker(Network.of(spec, "cross_entropy"), BATCH);
     float[] params = w.network().initParams(org.sparkprop.nn.Init.HE, 1);
     float[] state = w.network().initState();
     int[] perm = identity(data.rows());
-    Timed timed = new Timed(s -> {
+    return s -> {
       w.reset();
       int lo = (s * BATCH) % (data.rows() - BATCH);
       w.accumulate(data, perm, lo, lo + BATCH, params, state, s, null);
-    });
-    double ms = timed.medianMs();
-    out.put(key + "_ms", r(ms));
-    out.put(key + "_alloc_bytes_per_step", timed.allocPerStep);
-    return ms;
+    };
   }
 
   /** A whole step: forward + backward, then the update rule with this optimizer's defaults. */
-  static double stepMs(String optimizer, Block data, ObjectNode out) {
+  static Timed.Body step(String optimizer, Block data) {
     TrainConfig cfg = TrainConfig.builder().network("784-256relu-128relu-10").loss("cross_entropy")
         .optimizer(optimizer).learningRate(optimizer.equals("adam") ? 1e-3 : 1e-2).batchSize(BATCH)
         .build();
@@ -106,16 +118,12 @@ public final class StepBench {
         cfg.buildPenalty(), cfg.clipNorm(), net.segments());
     int[] perm = identity(data.rows());
     long[] t = {0};
-    Timed timed = new Timed(s -> {
+    return s -> {
       w.reset();
       int lo = (s * BATCH) % (data.rows() - BATCH);
       w.accumulate(data, perm, lo, lo + BATCH, params, state, s, null);
       rule.step(params, w.grad(), w.sums().lossSum, w.sums().weightSum, os, ++t[0], 1.0, true);
-    });
-    double ms = timed.medianMs();
-    out.put(optimizer + "_step_ms", r(ms));
-    out.put(optimizer + "_alloc_bytes_per_step", timed.allocPerStep);
-    return ms;
+    };
   }
 
   /** The local trainer's training rows per second of wall time (3 epochs after a warm-up run). */
@@ -131,8 +139,11 @@ public final class StepBench {
     return EngineBench.median(rate);
   }
 
-  /** Spark local[2], default local-SGD mode, two replicas: training rows/s per core. */
-  static double sparkRowsPerSecondPerCore(Block data, ObjectNode out) {
+  /**
+   * Spark local[2], local-SGD mode, two replicas: each run's training rows/s per core over the
+   * engine's rate (128 rows / forward+backward), measured on this thread just before and after it.
+   */
+  static double[] sparkPerCoreOverEngine(Block data, Timed.Body engine, ObjectNode out) {
     SparkSession spark = BenchSession.start("local[2]", "step", null, 0);
     try {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -142,53 +153,70 @@ public final class StepBench {
           .optimizer("adam").learningRate(1e-3).batchSize(BATCH).epochs(1).build();
       SparkTrainConfig dist = SparkTrainConfig.defaults().withMode(SyncMode.LOCAL_SGD);
       new DistributedTrainer(sc, cfg, dist).fit(rdd, null, false);
-      double[] rate = new double[3];
-      for (int i = 0; i < rate.length; i++) {
+      double[] ratio = new double[3];
+      double[] perCore = new double[3];
+      for (int i = 0; i < ratio.length; i++) {
+        double before = new Timed(engine).medianMs(0);
         DistributedTrainer t = new DistributedTrainer(sc, cfg.toBuilder().epochs(3).build(), dist);
         TrainingResult res = t.fit(rdd, null, false);
-        rate[i] = 3.0 * data.rows() / res.trainSeconds() / 2;
+        double after = new Timed(engine).medianMs(0);
+        perCore[i] = 3.0 * data.rows() / res.trainSeconds() / 2;
+        ratio[i] = perCore[i] / (BATCH / ((before + after) / 2) * 1e3);
         RunStats st = t.stats();
         out.put("spark_run" + i, String.format(java.util.Locale.ROOT,
-            "train %.3f s, wall %.3f s, setup %.3f s, task compute %.3f s, driver %.3f s, %d jobs, H %d",
-            res.trainSeconds(), st.wallSeconds, st.setupSeconds, st.taskComputeSeconds,
-            st.driverSeconds, st.jobs, st.localSteps));
+            "train %.3f s, setup %.3f s, task compute %.3f s, driver %.3f s, %d jobs, H %d, "
+                + "engine %.3f/%.3f ms", res.trainSeconds(), st.setupSeconds,
+            st.taskComputeSeconds, st.driverSeconds, st.jobs, st.localSteps, before, after));
       }
-      return EngineBench.median(rate);
+      out.put("spark_local2_rows_per_s_per_core", Math.round(EngineBench.median(perCore)));
+      return ratio;
     } finally {
       spark.stop();
     }
   }
 
-  /** Runs a step body in timed rounds on this thread; median ms per step and bytes allocated. */
+  /** Runs step bodies in interleaved timed rounds on this thread, after a warm-up of each. */
   static final class Timed {
     interface Body {
       void step(int s);
     }
 
-    final double[] ms = new double[ROUNDS];
-    long allocPerStep;
+    final double[][] ms;
+    final long[] allocPerStep;
 
-    Timed(Body body) {
-      for (int s = 0; s < 300; s++) {
-        body.step(s);
+    Timed(Body... bodies) {
+      ms = new double[bodies.length][ROUNDS];
+      allocPerStep = new long[bodies.length];
+      for (Body body : bodies) {
+        for (int s = 0; s < 300; s++) {
+          body.step(s);
+        }
       }
       com.sun.management.ThreadMXBean mx =
           (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-      long alloc = 0;
       for (int round = 0; round < ROUNDS; round++) {
-        long a0 = mx.getCurrentThreadAllocatedBytes();
-        long t0 = System.nanoTime();
-        for (int s = 0; s < STEPS; s++) {
-          body.step(s);
+        for (int k = 0; k < bodies.length; k++) {
+          long a0 = mx.getCurrentThreadAllocatedBytes();
+          long t0 = System.nanoTime();
+          for (int s = 0; s < STEPS; s++) {
+            bodies[k].step(s);
+          }
+          ms[k][round] = (System.nanoTime() - t0) / 1e6 / STEPS;
+          allocPerStep[k] += mx.getCurrentThreadAllocatedBytes() - a0;
         }
-        ms[round] = (System.nanoTime() - t0) / 1e6 / STEPS;
-        alloc += mx.getCurrentThreadAllocatedBytes() - a0;
       }
-      allocPerStep = alloc / ((long) ROUNDS * STEPS);
+      for (int k = 0; k < bodies.length; k++) {
+        allocPerStep[k] /= (long) ROUNDS * STEPS;
+      }
     }
 
-    double medianMs() {
-      return EngineBench.median(ms);
+    double medianMs(int k) {
+      return EngineBench.median(ms[k]);
+    }
+
+    /** Median over rounds of body a's time over body b's in the same round. */
+    double medianRatio(int a, int b) {
+      return EngineBench.median(ratios(ms[a], ms[b]));
     }
   }
 
