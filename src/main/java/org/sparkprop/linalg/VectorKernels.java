@@ -23,25 +23,15 @@ final class VectorKernels {
   private VectorKernels() {}
 
   static double sumOfSquares(float[] a, int from, int to) {
-    int lanes = F.length();
-    double total = 0;
-    int i = from;
-    while (i + lanes <= to) {
-      int end = Math.min(to - lanes + 1, i + BLOCK);
-      FloatVector acc = FloatVector.zero(F);
-      for (; i < end; i += lanes) {
-        FloatVector x = FloatVector.fromArray(F, a, i);
-        acc = x.fma(x, acc);
-      }
-      total += acc.reduceLanes(VectorOperators.ADD);
-    }
-    for (; i < to; i++) {
-      total += (double) a[i] * a[i];
-    }
-    return total;
+    return scaledSumOfSquares(a, 1f, false, from, to);
   }
 
   static double scaleAndSumOfSquares(float[] a, float f, int from, int to) {
+    return scaledSumOfSquares(a, f, true, from, to);
+  }
+
+  /** Σ (a[i]·f)² over [from, to), writing a[i]·f back when {@code write}. */
+  private static double scaledSumOfSquares(float[] a, float f, boolean write, int from, int to) {
     int lanes = F.length();
     double total = 0;
     int i = from;
@@ -50,14 +40,18 @@ final class VectorKernels {
       FloatVector acc = FloatVector.zero(F);
       for (; i < end; i += lanes) {
         FloatVector x = FloatVector.fromArray(F, a, i).mul(f);
-        x.intoArray(a, i);
+        if (write) {
+          x.intoArray(a, i);
+        }
         acc = x.fma(x, acc);
       }
       total += acc.reduceLanes(VectorOperators.ADD);
     }
     for (; i < to; i++) {
       float x = a[i] * f;
-      a[i] = x;
+      if (write) {
+        a[i] = x;
+      }
       total += (double) x * x;
     }
     return total;
