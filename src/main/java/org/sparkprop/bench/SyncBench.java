@@ -97,6 +97,7 @@ public final class SyncBench {
       double vectorBytes = 4.0 * params;
       o.put("bus_bandwidth_gb_s", r(2.0 * (st.replicas - 1) / st.replicas * vectorBytes / inCalls / 1e9));
       o.put("rendezvous_ms", r(st.rendezvousSeconds * 1e3));
+      o.put("shared_memory_links", st.sharedMemoryLinks + " of " + st.collectiveLinks);
     } else {
       o.put("wire_bytes_per_step", 2L * 4 * params * st.replicas);     // broadcast + partials
     }

@@ -135,6 +135,7 @@ public final class RunConfig {
         .stageSteps(s.getInt("stageSteps")).collectiveTimeoutMs(s.getLong("collectiveTimeoutMs"))
         .collectivePorts(s.getString("collectivePorts")).syncEpochs(s.getInt("syncEpochs"))
         .collectivePrecision(s.getString("collectivePrecision"))
+        .collectiveSharedMemory(s.getBoolean("collectiveSharedMemory"))
         .checkpointDir(string("checkpoint.dir")).checkpointEvery(integer("checkpoint.every"))
         .keepLast(integer("checkpoint.keepLast")).overwrite(bool("output.overwrite")).build();
   }

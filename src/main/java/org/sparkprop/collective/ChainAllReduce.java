@@ -46,9 +46,13 @@ public final class ChainAllReduce implements Collective {
   private final Link next;
   private final Watchdog watchdog;
   private final boolean bf16;
-  private ByteBuffer sendBuffer = ByteBuffer.allocateDirect(0);
-  private final ByteBuffer chunkBuffer = ByteBuffer.allocateDirect(CHUNK * 8).order(ByteOrder.LITTLE_ENDIAN);
-  private final ByteBuffer header = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+  /** Doubles a call may carry in its headers ({@link #allReduce(float[], int, int, double[])}). */
+  static final int MAX_EXTRAS = 16;
+  /** The header a call sends up (seq, n, extras count, the extras' partial sums) ... */
+  private final ByteBuffer header = ByteBuffer.allocate(16 + 8 * MAX_EXTRAS).order(ByteOrder.LITTLE_ENDIAN);
+  /** ... and the one it sends down before the broadcast (the extras' final sums). */
+  private final ByteBuffer downHeader = ByteBuffer.allocate(8 * MAX_EXTRAS).order(ByteOrder.LITTLE_ENDIAN);
+  private static final double[] NO_EXTRAS = new double[0];
   private final float[] floatChunk = new float[CHUNK];
   private final double[] doubleChunk = new double[CHUNK];
   private long calls;
@@ -86,6 +90,17 @@ public final class ChainAllReduce implements Collective {
    */
   public static ChainAllReduce connect(int rank, List<String> addresses, ServerSocketChannel server,
                                        byte[] token, long timeoutMs, boolean bf16) throws IOException {
+    return connect(rank, addresses, server, token, timeoutMs, bf16, 0);
+  }
+
+  /**
+   * As above; with {@code sharedBytes} > 0, neighbours on one host move calls of up to that many
+   * bytes through shared memory ({@link SharedMemoryLink}) instead of the socket, bitwise the same
+   * result in less time. Larger calls, and neighbours on other hosts, use the socket.
+   */
+  public static ChainAllReduce connect(int rank, List<String> addresses, ServerSocketChannel server,
+                                       byte[] token, long timeoutMs, boolean bf16, int sharedBytes)
+      throws IOException {
     int size = addresses.size();
     if (rank < 0 || rank >= size) {
       throw new IllegalArgumentException("rank " + rank + " outside 0.." + (size - 1));
@@ -95,10 +110,23 @@ public final class ChainAllReduce implements Collective {
     Link prev = null;
     try {
       if (rank < size - 1) {
-        next = connectTo(rank, rank + 1, addresses.get(rank + 1), token, dog);
+        TcpLink tcp = connectTo(rank, rank + 1, addresses.get(rank + 1), token, dog);
+        next = tcp;
+        try (Watchdog.Armed a = dog.arm("offering shared memory to rank " + (rank + 1), tcp.channel)) {
+          next = SharedMemory.offer(tcp, sharedBytes);
+        } catch (IOException e) {
+          throw dog.explain(e);
+        }
       }
       if (rank > 0) {
-        prev = acceptFrom(rank - 1, addresses.get(rank - 1), server, token, dog);
+        TcpLink tcp = acceptFrom(rank - 1, addresses.get(rank - 1), server, token, dog);
+        prev = tcp;
+        try (Watchdog.Armed a = dog.arm("answering rank " + (rank - 1) + "'s shared memory offer",
+            tcp.channel)) {
+          prev = SharedMemory.accept(tcp, sharedBytes > 0);
+        } catch (IOException e) {
+          throw dog.explain(e);
+        }
       }
       server.close();
       return new ChainAllReduce(rank, size, prev, next, dog, bf16);
@@ -115,7 +143,7 @@ public final class ChainAllReduce implements Collective {
     }
   }
 
-  private static Link connectTo(int rank, int peer, String address, byte[] token, Watchdog dog)
+  private static TcpLink connectTo(int rank, int peer, String address, byte[] token, Watchdog dog)
       throws IOException {
     InetSocketAddress to = parse(address);
     long deadline = System.currentTimeMillis() + dog.timeoutMs();
@@ -124,7 +152,7 @@ public final class ChainAllReduce implements Collective {
       try (Watchdog.Armed a = dog.arm("connecting to rank " + peer + " at " + address, ch)) {
         ch.connect(to);
         Handshake.prove(ch, token, PURPOSE, rank);
-        return new Link(ch, peer, address);
+        return new TcpLink(ch, peer, address);
       } catch (IOException e) {
         ch.close();
         IOException explained = dog.explain(e);
@@ -138,7 +166,7 @@ public final class ChainAllReduce implements Collective {
     }
   }
 
-  private static Link acceptFrom(int peer, String address, ServerSocketChannel server, byte[] token,
+  private static TcpLink acceptFrom(int peer, String address, ServerSocketChannel server, byte[] token,
                                  Watchdog dog) throws IOException {
     try (Watchdog.Armed a = dog.arm("waiting for rank " + peer + " (" + address + ") to connect", server)) {
       while (true) {
@@ -155,7 +183,7 @@ public final class ChainAllReduce implements Collective {
           who = -1;
         }
         if (who == peer) {
-          return new Link(ch, peer, address);
+          return new TcpLink(ch, peer, address);
         }
         LOG.warn("refused a connection from {} that did not prove this job's token (as rank {})",
             ch.socket().getRemoteSocketAddress(), who);
@@ -192,6 +220,11 @@ public final class ChainAllReduce implements Collective {
     return size;
   }
 
+  /** How many of this rank's links move their bytes through shared memory (0, 1 or 2). */
+  public int sharedLinks() {
+    return (prev instanceof SharedMemoryLink ? 1 : 0) + (next instanceof SharedMemoryLink ? 1 : 0);
+  }
+
   @Override
   public long bytesSent() {
     return bytesSent;
@@ -199,12 +232,83 @@ public final class ChainAllReduce implements Collective {
 
   @Override
   public void allReduce(float[] v, int from, int to) throws IOException {
-    run(new Floats(v, from, to));
+    run(new Floats(v, from, to, bf16), NO_EXTRAS);
+  }
+
+  /**
+   * {@inheritDoc} The extras travel in the call's headers, so they cost no round trip of their own:
+   * each rank adds its value to the partial sum from below (the same left fold in rank order as
+   * {@link #allReduce(double[])}), and the last rank's total comes back down before the values.
+   */
+  @Override
+  public void allReduce(float[] v, int from, int to, double[] extras) throws IOException {
+    if (extras.length > MAX_EXTRAS) {
+      throw new IllegalArgumentException("at most " + MAX_EXTRAS + " extras, got " + extras.length);
+    }
+    run(new Floats(v, from, to, bf16), extras);
   }
 
   @Override
   public void allReduce(double[] v) throws IOException {
-    run(new Doubles(v));
+    run(new Doubles(v), NO_EXTRAS);
+  }
+
+  /**
+   * Rank 0's values flow up the chain 0 → 1 → … → R−1 in pipelined chunks; each rank keeps a copy
+   * and passes it on. Full precision even with bf16 (these are weights, not gradients). At the end
+   * each rank acknowledges to the one below it, so a following call cannot overwrite a shared
+   * region the rank above has not read yet.
+   */
+  @Override
+  public void broadcast(float[] v, int from, int to) throws IOException {
+    calls++;
+    if (size == 1) {
+      return;
+    }
+    Elements e = new Floats(v, from, to, false);
+    int n = e.length();
+    int b = e.bytes();
+    int chunks = (n + CHUNK - 1) / CHUNK;
+    Link down = prev == null ? null : prev.forBytes(n * b);
+    Link up = next == null ? null : next.forBytes(n * b);
+    try (Watchdog.Armed a = watchdog.arm("in broadcast " + calls + " of " + n + " values with ranks "
+        + (rank - 1) + " and " + (rank + 1), links())) {
+      if (down != null) {
+        checkHeader(down, n, NO_EXTRAS);
+      }
+      if (up != null) {
+        header.clear();
+        header.putLong(calls).putInt(n).putInt(0).flip();
+        up.sendControl(header.duplicate());
+      }
+      for (int c = 0; c < chunks; c++) {
+        int lo = c * CHUNK;
+        int hi = Math.min(n, lo + CHUNK);
+        if (down != null) {
+          e.setFrom(down.incoming(lo * b, (hi - lo) * b), lo, hi);
+        }
+        if (up != null) {
+          ByteBuffer out = up.outgoing(lo * b, (hi - lo) * b);
+          e.put(out, lo, hi);
+          up.send(out.flip(), false);
+        }
+      }
+      if (down != null) {
+        down.sendControl(ByteBuffer.wrap(new byte[] {1}));   // queued: its own buffer
+      }
+      if (up != null) {
+        up.readControl(ByteBuffer.allocate(1));
+        up.flush();
+      }
+      if (down != null) {
+        down.flush();
+      }
+      bytesSent += up != null ? (long) n * b : 0;
+    } catch (IOException ex) {
+      IOException explained = watchdog.explain(ex);
+      close();
+      throw explained;
+    }
   }
 
   /** The values one call reduces, and how they travel. */
@@ -226,59 +330,79 @@ public final class ChainAllReduce implements Collective {
     default void roundAsSent(int a, int b) {}
   }
 
-  private void run(Elements e) throws IOException {
+  private void run(Elements e, double[] extras) throws IOException {
     calls++;
     if (size == 1) {
       return;
     }
     int n = e.length();
+    int b = e.bytes();
     int chunks = (n + CHUNK - 1) / CHUNK;
-    if (sendBuffer.capacity() < n * e.bytes()) {
-      sendBuffer = ByteBuffer.allocateDirect(n * e.bytes()).order(ByteOrder.LITTLE_ENDIAN);
-    }
+    Link down = prev == null ? null : prev.forBytes(n * b);          // toward rank − 1
+    Link up = next == null ? null : next.forBytes(n * b);            // toward rank + 1
     String waiting = "in all-reduce " + calls + " of " + n + " values";
     try (Watchdog.Armed a = watchdog.arm(waiting + " with ranks " + (rank - 1) + " and " + (rank + 1),
         links())) {
-      if (prev != null) {
-        checkHeader(n);
+      if (down != null) {
+        checkHeader(down, n, extras);                   // extras = (sum below) + own
       }
-      if (next != null) {
+      if (up != null) {
         header.clear();
-        header.putLong(calls).putInt(n).flip();
-        next.send(header.duplicate());
+        header.putLong(calls).putInt(n).putInt(extras.length);
+        for (double x : extras) {
+          header.putDouble(x);
+        }
+        up.sendControl(header.flip().duplicate());
+      } else if (extras.length > 0) {
+        down.sendControl(putExtras(extras));            // last rank: the extras' totals
       }
       for (int c = 0; c < chunks; c++) {                  // reduce: prev → this → next
         int lo = c * CHUNK;
         int hi = Math.min(n, lo + CHUNK);
-        if (prev != null) {
-          prev.readFully(chunk(lo, hi, e));
-          e.addFrom(chunkBuffer.flip(), lo, hi);
+        if (down != null) {
+          e.addFrom(down.incoming(lo * b, (hi - lo) * b), lo, hi);
         }
-        if (next != null) {
-          next.send(slice(lo, hi, e));
+        if (up != null) {
+          ByteBuffer out = up.outgoing(lo * b, (hi - lo) * b);
+          e.put(out, lo, hi);
+          up.send(out.flip(), false);
         } else {
           e.roundAsSent(lo, hi);                          // last rank: the sum is final
-          prev.sendNow(slice(lo, hi, e));
+          ByteBuffer out = down.outgoing(lo * b, (hi - lo) * b);
+          e.put(out, lo, hi);
+          down.send(out.flip(), true);
         }
       }
-      if (next != null) {
+      if (up != null) {
+        if (extras.length > 0) {
+          ByteBuffer totals = ByteBuffer.allocate(8 * extras.length).order(ByteOrder.LITTLE_ENDIAN);
+          up.readControl(totals);
+          totals.flip();
+          for (int i = 0; i < extras.length; i++) {
+            extras[i] = totals.getDouble();
+          }
+          if (down != null) {
+            down.sendControl(putExtras(extras));
+          }
+        }
         for (int c = 0; c < chunks; c++) {                // broadcast: next → this → prev
           int lo = c * CHUNK;
           int hi = Math.min(n, lo + CHUNK);
-          next.readFully(chunk(lo, hi, e));
-          e.setFrom(chunkBuffer.flip(), lo, hi);
-          if (prev != null) {
-            prev.sendNow(slice(lo, hi, e));
+          e.setFrom(up.incoming(lo * b, (hi - lo) * b), lo, hi);
+          if (down != null) {
+            ByteBuffer out = down.outgoing(lo * b, (hi - lo) * b);
+            e.put(out, lo, hi);
+            down.send(out.flip(), true);
           }
         }
       }
-      if (next != null) {
-        next.flush();
+      if (up != null) {
+        up.flush();
       }
-      if (prev != null) {
-        prev.flush();
+      if (down != null) {
+        down.flush();
       }
-      bytesSent += (long) n * e.bytes() * ((next != null ? 1 : 0) + (prev != null ? 1 : 0));
+      bytesSent += (long) n * b * ((up != null ? 1 : 0) + (down != null ? 1 : 0));
     } catch (IOException ex) {
       IOException explained = watchdog.explain(ex);
       close();                  // unusable now; closing lets the neighbours fail at once, not at their timeout
@@ -286,42 +410,37 @@ public final class ChainAllReduce implements Collective {
     }
   }
 
-  private void checkHeader(int n) throws IOException {
-    header.clear();
-    prev.readFully(header);
-    header.flip();
-    long seq = header.getLong();
-    int len = header.getInt();
-    if (seq != calls || len != n) {
-      throw new IOException("rank " + rank + " is in all-reduce " + calls + " of " + n
-          + " values but rank " + (rank - 1) + " sent all-reduce " + seq + " of " + len
-          + ": the ranks called different operations");
+  /** Reads the header from below and checks it; {@code extras} become (partial sums) + own. */
+  private void checkHeader(Link down, int n, double[] extras) throws IOException {
+    ByteBuffer in = ByteBuffer.allocate(16 + 8 * extras.length).order(ByteOrder.LITTLE_ENDIAN);
+    down.readControl(in);
+    in.flip();
+    long seq = in.getLong();
+    int len = in.getInt();
+    int k = in.getInt();
+    if (seq != calls || len != n || k != extras.length) {
+      throw new IOException("rank " + rank + " is in call " + calls + " of " + n + " values and "
+          + extras.length + " extras but rank " + (rank - 1) + " sent call " + seq + " of " + len
+          + " values and " + k + " extras: the ranks called different operations");
+    }
+    for (int i = 0; i < k; i++) {
+      extras[i] = in.getDouble() + extras[i];
     }
   }
 
-  private ByteBuffer chunk(int lo, int hi, Elements e) {
-    chunkBuffer.clear();
-    chunkBuffer.limit((hi - lo) * e.bytes());
-    return chunkBuffer;
-  }
-
-  /**
-   * Elements [lo, hi) written into their own range of the send buffer, as a view for one send.
-   * The range is rewritten in the broadcast only after the neighbour has read the reduce chunk:
-   * the final values exist only once every rank's partial went through.
-   */
-  private ByteBuffer slice(int lo, int hi, Elements e) {
-    ByteBuffer s = sendBuffer.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-    s.clear().position(lo * e.bytes()).limit(hi * e.bytes());
-    ByteBuffer view = s.slice().order(ByteOrder.LITTLE_ENDIAN);
-    e.put(view, lo, hi);
-    return view.flip();
+  /** The extras' totals in {@link #downHeader}, ready to send (sent before it is refilled). */
+  private ByteBuffer putExtras(double[] extras) {
+    downHeader.clear();
+    for (double x : extras) {
+      downHeader.putDouble(x);
+    }
+    return downHeader.flip().duplicate();
   }
 
   private java.io.Closeable[] links() {
     return new java.io.Closeable[] {
-        () -> { if (prev != null) { prev.channel.close(); } },
-        () -> { if (next != null) { next.channel.close(); } }};
+        () -> { if (prev != null) { prev.channel().close(); } },
+        () -> { if (next != null) { next.channel().close(); } }};
   }
 
   @Override
@@ -339,11 +458,13 @@ public final class ChainAllReduce implements Collective {
     final float[] v;
     final int from;
     final int to;
+    final boolean bf16;
 
-    Floats(float[] v, int from, int to) {
+    Floats(float[] v, int from, int to, boolean bf16) {
       this.v = v;
       this.from = from;
       this.to = to;
+      this.bf16 = bf16;
     }
 
     public int length() {

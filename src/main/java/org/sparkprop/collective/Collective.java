@@ -17,8 +17,17 @@ public interface Collective extends AutoCloseable {
   /** Replaces {@code v[from, to)} on every rank by its sum over the ranks, in rank order. */
   void allReduce(float[] v, int from, int to) throws IOException;
 
+  /**
+   * Both of the above in one call: {@code v[from, to)} and the few doubles {@code extras}, each
+   * replaced by its sum over the ranks in rank order.
+   */
+  void allReduce(float[] v, int from, int to, double[] extras) throws IOException;
+
   /** Replaces {@code v} on every rank by its sum over the ranks, in rank order. */
   void allReduce(double[] v) throws IOException;
+
+  /** Replaces {@code v[from, to)} on every rank by rank 0's values. */
+  void broadcast(float[] v, int from, int to) throws IOException;
 
   /** Payload bytes this rank has sent (headers and handshakes excluded). */
   long bytesSent();

@@ -1,96 +1,57 @@
 package org.sparkprop.collective;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
- * A TCP connection to one neighbour rank. Reads happen on the caller's thread; writes are queued
- * to one writer thread, in order, so that a rank never stops reading while it sends (a chain whose
- * ranks all block in writes would deadlock once the socket buffers fill).
+ * One connection to a neighbour rank, as the chain uses it: chunks of a call's byte range go out
+ * and come in at their offsets within that range. Two ways to move them: {@link TcpLink} (the
+ * bytes travel on the socket) and {@link SharedMemoryLink} (ranks on one host: the bytes are
+ * written once into memory both map, and only a 4-byte signal travels on the socket).
  */
-final class Link implements AutoCloseable {
+interface Link extends AutoCloseable {
 
-  final SocketChannel channel;
-  final int peerRank;
-  final String peerAddress;
-  private final ExecutorService writer;
-  private Future<?> lastWrite;
+  /** The neighbour's rank. */
+  int peerRank();
 
-  Link(SocketChannel channel, int peerRank, String peerAddress) throws IOException {
-    this.channel = channel;
-    this.peerRank = peerRank;
-    this.peerAddress = peerAddress;
-    channel.configureBlocking(true);
-    channel.socket().setTcpNoDelay(true);
-    this.writer = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "sparkprop-collective-writer-to-rank-" + peerRank);
-      t.setDaemon(true);
-      return t;
-    });
-  }
+  /** The neighbour's host:port, for messages. */
+  String peerAddress();
 
-  /** Reads exactly {@code b.remaining()} bytes. */
-  void readFully(ByteBuffer b) throws IOException {
-    while (b.hasRemaining()) {
-      if (channel.read(b) < 0) {
-        throw new EOFException("rank " + peerRank + " at " + peerAddress + " closed the connection "
-            + "(its task failed or its executor was lost)");
-      }
-    }
-  }
+  /** The socket to the neighbour (closing it is how a watchdog wakes a blocked call). */
+  SocketChannel channel();
 
-  /** Queues {@code b} (a view the caller will not modify until {@link #flush}) for writing. */
-  void send(ByteBuffer b) {
-    lastWrite = writer.submit(() -> {
-      while (b.hasRemaining()) {
-        channel.write(b);
-      }
-      return null;
-    });
-  }
+  /** The link that carries a call of {@code callBytes} bytes: this one, or a slower one that can. */
+  Link forBytes(int callBytes);
+
+  /** Sends {@code b} (a call's header) on the socket, in order with this link's sends. */
+  void sendControl(ByteBuffer b) throws IOException;
+
+  /** Reads exactly {@code b.remaining()} bytes of a header from the socket. */
+  void readControl(ByteBuffer b) throws IOException;
 
   /**
-   * Writes {@code b} on the caller's thread, after everything queued before it. Safe only where the
-   * peer is sure to be reading (see {@link ChainAllReduce}'s broadcast).
+   * A writable view for bytes [offset, offset + length) of the current call, to pass to
+   * {@link #send} once filled. Its contents stay as written until the peer has read them.
    */
-  void sendNow(ByteBuffer b) throws IOException {
-    flush();
-    while (b.hasRemaining()) {
-      channel.write(b);
-    }
-  }
+  ByteBuffer outgoing(int offset, int length);
 
-  /** Waits until everything queued has been written; rethrows a writer's failure. */
-  void flush() throws IOException {
-    if (lastWrite == null) {
-      return;
-    }
-    try {
-      lastWrite.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while sending to rank " + peerRank, e);
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      throw new IOException("sending to rank " + peerRank + " at " + peerAddress + " failed: " + c, c);
-    } finally {
-      lastWrite = null;
-    }
-  }
+  /**
+   * Hands a filled view from {@link #outgoing} to the peer. With {@code now} false a socket write
+   * may be queued to a writer thread, so the caller keeps reading while it drains; with
+   * {@code now} true it completes on the caller's thread (only where the peer is sure to read).
+   */
+  void send(ByteBuffer view, boolean now) throws IOException;
+
+  /**
+   * Waits for the peer's bytes [offset, offset + length) of the current call and returns them as
+   * a readable view, valid until the next call of this method.
+   */
+  ByteBuffer incoming(int offset, int length) throws IOException;
+
+  /** Waits until everything sent has been written; rethrows a writer's failure. */
+  void flush() throws IOException;
 
   @Override
-  public void close() {
-    writer.shutdownNow();
-    try {
-      channel.close();
-    } catch (IOException ignored) {
-      // already closed or broken: nothing left to release
-    }
-  }
+  void close();
 }

@@ -20,6 +20,20 @@ import org.slf4j.LoggerFactory;
  * one-second poll (measured ~1 s per call here), with one round trip of a few milliseconds.
  * Registrations must prove the stage's token; a retried stage registers again under its new
  * attempt number.
+ *
+ * <p>It also moves a stage's bulk state, as raw little-endian floats rather than through Spark's
+ * serialised broadcast and task results: the vectors {@link #offer}ed before the stage go to rank 0
+ * with its list (it passes them on along the chain, {@link Collective#broadcast}), and rank 0
+ * {@link #upload}s the vectors the stage ends with, which the driver takes from {@link #result}.
+ * A retried attempt receives the same vectors again, and its upload replaces an earlier one.
+ *
+ * <pre>
+ *   rank → tracker   (after the token handshake) op: 1 = register, 2 = upload
+ *     register       attempt, address length, address
+ *     → rank         list length, list ("host:port" per rank, '\n'-separated), vectors
+ *     upload         attempt, vectors            → rank   1 (stored)
+ *   vectors          count, then per vector: length, length floats (little-endian)
+ * </pre>
  */
 public final class Tracker implements AutoCloseable {
 
@@ -32,12 +46,16 @@ public final class Tracker implements AutoCloseable {
   private final Thread thread;
   /** Bounds each registration, so a connection that sends nothing cannot stall the tracker. */
   private final Watchdog registrationTimeout = new Watchdog(10_000);
+  private final Watchdog transferTimeout;
   /** attempt → rank → (connection, address) */
   private final Map<Integer, Map<Integer, Registration>> attempts = new HashMap<>();
+  private volatile float[][] offered = new float[0][];
+  private volatile float[][] uploaded;
 
   private record Registration(SocketChannel channel, String address) {}
 
-  private Tracker(ServerSocketChannel server, byte[] token, int ranks) {
+  private Tracker(ServerSocketChannel server, byte[] token, int ranks, long transferTimeoutMs) {
+    this.transferTimeout = new Watchdog(transferTimeoutMs);
     this.server = server;
     this.token = token;
     this.ranks = ranks;
@@ -52,10 +70,29 @@ public final class Tracker implements AutoCloseable {
 
   /** Starts a tracker for {@code ranks} ranks on {@code host}, on a port of {@code ports}. */
   public static Tracker start(String host, PortRange ports, byte[] token, int ranks) throws IOException {
-    Tracker t = new Tracker(ports.bind(host), token, ranks);
+    return start(host, ports, token, ranks, 60_000);
+  }
+
+  /** As above; a vector transfer (offer or upload) may take up to {@code transferTimeoutMs}. */
+  public static Tracker start(String host, PortRange ports, byte[] token, int ranks,
+                              long transferTimeoutMs) throws IOException {
+    Tracker t = new Tracker(ports.bind(host), token, ranks, transferTimeoutMs);
     t.thread.start();
     return t;
   }
+
+  /** The vectors rank 0 receives with its list (the tracker keeps the arrays; do not modify them). */
+  public void offer(float[]... vectors) {
+    offered = vectors.clone();
+  }
+
+  /** The vectors rank 0 uploaded last, or null when none was. */
+  public float[][] result() {
+    return uploaded;
+  }
+
+  /** What a rank receives at the rendezvous: every rank's address, and the offered vectors (rank 0). */
+  public record Rendezvous(List<String> addresses, float[][] vectors) {}
 
   /** host:port where ranks register. */
   public String address() throws IOException {
@@ -81,8 +118,21 @@ public final class Tracker implements AutoCloseable {
           continue;
         }
         ByteBuffer head = Handshake.read(ch, 8);
+        int op = head.getInt();
         int attempt = head.getInt();
-        byte[] addr = new byte[head.getInt()];
+        if (op == 2 && rank == 0) {
+          try (Watchdog.Armed t = transferTimeout.arm("rank 0's upload", ch)) {
+            uploaded = Vectors.read(ch);
+            Handshake.write(ch, ByteBuffer.wrap(new byte[] {1}));
+          } finally {
+            ch.close();
+          }
+          continue;
+        }
+        if (op != 1) {
+          throw new IOException("rank " + rank + " asked for operation " + op);
+        }
+        byte[] addr = new byte[Handshake.read(ch, 4).getInt()];
         Handshake.read(ch, addr.length).get(addr);
         register(attempt, rank, new Registration(ch, new String(addr, StandardCharsets.UTF_8)));
       } catch (IOException e) {
@@ -110,12 +160,16 @@ public final class Tracker implements AutoCloseable {
       all.add(a.get(k).address);
     }
     byte[] list = String.join("\n", all).getBytes(StandardCharsets.UTF_8);
-    for (Registration each : a.values()) {
+    for (Map.Entry<Integer, Registration> each : a.entrySet()) {
+      SocketChannel ch = each.getValue().channel;
       ByteBuffer b = ByteBuffer.allocate(4 + list.length).putInt(list.length).put(list).flip();
-      try {
-        Handshake.write(each.channel, b);
+      try (Watchdog.Armed t = transferTimeout.arm("sending rank " + each.getKey() + " its list", ch)) {
+        Handshake.write(ch, b);
+        Vectors.write(ch, each.getKey() == 0 ? offered : new float[0][]);
+      } catch (IOException e) {
+        LOG.warn("could not answer rank {}: {}", each.getKey(), e.toString());   // it fails, and retries
       } finally {
-        each.channel.close();
+        ch.close();
       }
     }
     attempts.remove(attempt);
@@ -128,18 +182,43 @@ public final class Tracker implements AutoCloseable {
    */
   public static List<String> exchange(String tracker, byte[] token, int rank, int attempt,
                                       String myAddress, long timeoutMs) throws IOException {
+    return join(tracker, token, rank, attempt, myAddress, timeoutMs).addresses();
+  }
+
+  /** As {@link #exchange}, with the vectors offered to rank 0 (none for other ranks). */
+  public static Rendezvous join(String tracker, byte[] token, int rank, int attempt,
+                                String myAddress, long timeoutMs) throws IOException {
     try (Watchdog dog = new Watchdog(timeoutMs); SocketChannel ch = SocketChannel.open()) {
       try (Watchdog.Armed a = dog.arm("waiting at the driver's tracker " + tracker
           + " for every rank to start (rank " + rank + " was ready)", ch)) {
         ch.connect(ChainAllReduce.parse(tracker));
         Handshake.prove(ch, token, PURPOSE, rank);
         byte[] addr = myAddress.getBytes(StandardCharsets.UTF_8);
-        Handshake.write(ch, ByteBuffer.allocate(8 + addr.length).putInt(attempt).putInt(addr.length)
-            .put(addr).flip());
+        Handshake.write(ch, ByteBuffer.allocate(12 + addr.length).putInt(1).putInt(attempt)
+            .putInt(addr.length).put(addr).flip());
         int len = Handshake.read(ch, 4).getInt();
         byte[] list = new byte[len];
         Handshake.read(ch, len).get(list);
-        return List.of(new String(list, StandardCharsets.UTF_8).split("\n"));
+        List<String> all = List.of(new String(list, StandardCharsets.UTF_8).split("\n"));
+        return new Rendezvous(all, Vectors.read(ch));
+      } catch (IOException e) {
+        throw dog.explain(e);
+      }
+    }
+  }
+
+  /** Rank 0's side at a stage's end: stores {@code vectors} at the tracker, for {@link #result}. */
+  public static void upload(String tracker, byte[] token, int attempt, float[][] vectors,
+                            long timeoutMs) throws IOException {
+    try (Watchdog dog = new Watchdog(timeoutMs); SocketChannel ch = SocketChannel.open()) {
+      try (Watchdog.Armed a = dog.arm("uploading rank 0's weights to the driver's tracker " + tracker, ch)) {
+        ch.connect(ChainAllReduce.parse(tracker));
+        Handshake.prove(ch, token, PURPOSE, 0);
+        Handshake.write(ch, ByteBuffer.allocate(8).putInt(2).putInt(attempt).flip());
+        Vectors.write(ch, vectors);
+        if (Handshake.read(ch, 1).get() != 1) {
+          throw new IOException("the tracker did not store rank 0's upload");
+        }
       } catch (IOException e) {
         throw dog.explain(e);
       }
@@ -149,6 +228,7 @@ public final class Tracker implements AutoCloseable {
   @Override
   public void close() {
     registrationTimeout.close();
+    transferTimeout.close();
     try {
       server.close();
     } catch (IOException ignored) {

@@ -8,7 +8,6 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.SparkEnv;
-import org.apache.spark.broadcast.Broadcast;
 import org.sparkprop.collective.ChainAllReduce;
 import org.sparkprop.collective.Collective;
 import org.sparkprop.collective.PortRange;
@@ -26,7 +25,8 @@ import org.sparkprop.train.UpdateRule;
 
 /**
  * One task of an {@code allreduce} barrier stage: replica r is rank r. It registers at the
- * driver's {@link Tracker}, connects to its neighbours, and then, for every step of the stage:
+ * driver's {@link Tracker}, connects to its neighbours, receives the stage's start state (rank 0
+ * from the tracker, the others along the chain), and then, for every step of the stage:
  *
  * <pre>
  *   grad  = Σ w·∂L/∂θ over its rows of the global batch        (as a sync task computes it)
@@ -35,28 +35,40 @@ import org.sparkprop.train.UpdateRule;
  *   all-reduce grad, state, sums (in rank order: the driver's ordered sum, bitwise)
  *   the synchronous update ({@link SyncUpdate}): the same weights on every rank
  * </pre>
- * Rank 0 returns the weights, optimizer state and batch-norm state at the stage's end; every rank
- * its timing. A failure anywhere fails the barrier stage; Spark runs it again from the broadcast
- * snapshot, so the weights are those of an undisturbed run. {@link #runOnDriver} is the driver's
- * side: the rendezvous, the barrier stage, and rank 0's weights taken into the training state.
+ * At the stage's end rank 0 uploads the weights, batch-norm state and optimizer state to the
+ * tracker, and every rank returns its timing. The bulk state thus travels as raw floats, never
+ * through Spark's serialised broadcast and task results (measured ~1 s per stage on a 2-worker
+ * cluster for 2.8 MB). A failure anywhere fails the barrier stage; Spark runs it again, and the
+ * tracker hands the new attempt the same start state, so the weights are those of an undisturbed
+ * run. {@link #runOnDriver} is the driver's side.
  */
 final class AllReduceStage implements Serializable {
 
   private static final long serialVersionUID = 1L;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AllReduceStage.class);
 
-  private final Broadcast<Snapshot> snapshot;
   private final RoundPlan plan;
+  /** The shapes of the start state: the optimizer, its slot count, the batch-norm state's length. */
+  private final String optimizerName;
+  private final int slotCount;
+  private final int stateLength;
   private final TaskHook hook;
   private final byte[] token;
   private final String tracker;
   private final long timeoutMs;
   private final PortRange ports;
   private final boolean bf16;
+  private final boolean sharedMemory;
 
-  AllReduceStage(Broadcast<Snapshot> snapshot, RoundPlan plan, TaskHook hook, byte[] token,
-                 String tracker, long timeoutMs, PortRange ports, boolean bf16) {
+  AllReduceStage(String optimizerName, int slotCount, int stateLength, RoundPlan plan,
+                 TaskHook hook, byte[] token,
+                 String tracker, long timeoutMs, PortRange ports, boolean bf16,
+                 boolean sharedMemory) {
     this.bf16 = bf16;
-    this.snapshot = snapshot;
+    this.sharedMemory = sharedMemory;
+    this.optimizerName = optimizerName;
+    this.slotCount = slotCount;
+    this.stateLength = stateLength;
     this.plan = plan;
     this.hook = hook;
     this.token = token;
@@ -76,31 +88,65 @@ final class AllReduceStage implements Serializable {
     ServerSocketChannel server = ports.bind(host);
     String me = host + ":" + server.socket().getLocalPort();
     long r0 = System.nanoTime();
-    List<String> ranks;
+    Tracker.Rendezvous rv;
     try {
-      ranks = Tracker.exchange(tracker, token, rank, attempt, me, timeoutMs);
+      rv = Tracker.join(tracker, token, rank, attempt, me, timeoutMs);
     } catch (IOException e) {
       server.close();
       throw e;
     }
+    Network net = plan.config().buildNetwork();
     Partial out = new Partial();
     out.tasks = 1;
-    try (Collective c = ChainAllReduce.connect(rank, ranks, server, token, timeoutMs, bf16)) {
+    out.rank = rank;
+    // Shared regions as large as the gradient, the largest vector a step reduces.
+    long gradientBytes = 4L * net.paramCount();
+    int sharedBytes = sharedMemory && gradientBytes <= Integer.MAX_VALUE / 4 ? (int) gradientBytes : 0;
+    try (ChainAllReduce c = ChainAllReduce.connect(rank, rv.addresses(), server, token, timeoutMs,
+        bf16, sharedBytes)) {
+      out.sharedLinks = c.sharedLinks();
+      float[][] start = startState(rank, rv.vectors(), net.paramCount(), c);
       out.rendezvousSeconds = (System.nanoTime() - r0) / 1e9;
-      train(rank, b, c, out, attempt);
+      float[][] end = train(rank, b, c, out, attempt, net, start);
       out.bytesSent = c.bytesSent();
+      if (rank == 0 && out.divergedAt == 0) {
+        Tracker.upload(tracker, token, attempt, end, timeoutMs);
+      }
     }
     return List.of(out).iterator();
   }
 
-  private void train(int rank, Block b, Collective c, Partial out, int attempt) throws Exception {
-    Snapshot snap = snapshot.value();
-    Network net = plan.config().buildNetwork();
+  /**
+   * The stage's start state on every rank: {params, netState, slot 0, …}, rank 0's from the
+   * tracker, passed along the chain.
+   */
+  private float[][] startState(int rank, float[][] offered, int paramCount, Collective c)
+      throws IOException {
+    float[][] v = new float[2 + slotCount][];
+    for (int k = 0; k < v.length; k++) {
+      v[k] = rank == 0 ? offered[k] : new float[k == 1 ? stateLength : paramCount];
+    }
+    if (rank == 0 && (offered.length != v.length || v[0].length != paramCount
+        || v[1].length != stateLength)) {
+      throw new IllegalStateException("the tracker's start state does not fit the network");
+    }
+    for (float[] x : v) {
+      if (x.length > 0) {
+        c.broadcast(x, 0, x.length);
+      }
+    }
+    return v;
+  }
+
+  /** The stage's steps from {@code start}; returns the end state, shaped as the start. */
+  private float[][] train(int rank, Block b, Collective c, Partial out, int attempt, Network net,
+                          float[][] start) throws Exception {
     Optimizer optimizer = plan.config().buildOptimizer();
-    OptimizerState os = snap.optimizerStateCopy(optimizer, net.paramCount());
+    float[][] slots = java.util.Arrays.copyOfRange(start, 2, start.length);
+    OptimizerState os = OptimizerState.of(optimizer, optimizerName, slots, net.paramCount());
     UpdateRule rule = plan.updateRule(optimizer, net);
-    float[] params = snap.params.clone();
-    float[] netState = snap.netState.clone();
+    float[] params = start[0];
+    float[] netState = start[1];
     float[] state = new float[netState.length];
     double lrScale = plan.lrScale();
     int n = b == null ? 0 : b.rows();
@@ -143,11 +189,10 @@ final class AllReduceStage implements Serializable {
       sums[2] = mine.rows;
       sums[3] = mine.correctWeight;
       long t1 = System.nanoTime();
-      c.allReduce(grad, 0, grad.length);
+      c.allReduce(grad, 0, grad.length, sums);               // the sums ride in its headers
       if (state.length > 0) {
         c.allReduce(state, 0, state.length);
       }
-      c.allReduce(sums);
       long t2 = System.nanoTime();
       stepSums.reset();
       stepSums.lossSum = sums[0];
@@ -178,14 +223,15 @@ final class AllReduceStage implements Serializable {
     out.syncSeconds = sync;
     out.lrScale = lrScale;
     if (rank == 0) {
-      out.vector = params;
-      out.state = netState;
-      out.inner = new float[os.slotCount()][];
-      for (int k = 0; k < os.slotCount(); k++) {
-        out.inner[k] = os.slot(k);
-      }
       out.sums.add(stageSums);
     }
+    float[][] end = new float[2 + os.slotCount()][];
+    end[0] = params;
+    end[1] = netState;
+    for (int k = 0; k < os.slotCount(); k++) {
+      end[2 + k] = os.slot(k);
+    }
+    return end;
   }
 
   /**
@@ -197,34 +243,45 @@ final class AllReduceStage implements Serializable {
     RoundPlan plan = new RoundPlan(run.cfg, st.step + 1, steps, run.stepsPerEpoch, run.sizes,
         st.lrScale, run.totalSteps);
     byte[] token = Tracker.newToken();
-    Broadcast<Snapshot> bc = run.sc.broadcast(run.snapshot(st));
     List<Partial> parts;
-    try (Tracker tracker = Tracker.start(run.driverHost(), run.dist.ports(), token, run.sizes.length)) {
+    float[][] end;
+    int slots = st.optimizer.slotCount();
+    try (Tracker tracker = Tracker.start(run.driverHost(), run.dist.ports(), token, run.sizes.length,
+        run.dist.collectiveTimeoutMs())) {
+      float[][] start = new float[2 + slots][];
+      start[0] = st.params;
+      start[1] = st.netState;
+      for (int k = 0; k < slots; k++) {
+        start[2 + k] = st.optimizer.slot(k);
+      }
+      tracker.offer(start);
       run.sc.setJobDescription("sparkprop allreduce stage at step " + (st.step + 1));
-      AllReduceStage stage = new AllReduceStage(bc, plan, run.hook, token, tracker.address(),
+      AllReduceStage stage = new AllReduceStage(st.optimizer.optimizer(), slots, st.netState.length,
+          plan, run.hook, token, tracker.address(),
           run.dist.collectiveTimeoutMs(), run.dist.ports(),
-          run.dist.collectivePrecision().equals("bf16"));
+          run.dist.collectivePrecision().equals("bf16"), run.dist.collectiveSharedMemory());
       // Spark retries a failed barrier stage only when it is a shuffle map stage ("Could not
       // recover from a failed barrier ResultStage"): so the ranks' results pass through a shuffle.
       parts = run.data.rdd().barrier().mapPartitionsWithIndex(new AllReduceStage.Function(stage), true,
           scala.reflect.ClassTag$.MODULE$.<Partial>apply(Partial.class)).toJavaRDD()
           .mapToPair(p -> new scala.Tuple2<>(0, p)).partitionBy(new org.apache.spark.HashPartitioner(1))
           .values().collect();
+      end = tracker.result();
     } catch (IOException e) {
       throw new UncheckedIOException("could not start the allreduce rendezvous on the driver ("
           + run.driverHost() + ", spark.collectivePorts=" + run.dist.collectivePorts() + "): "
           + e.getMessage(), e);
     } catch (Exception e) {
       throw run.jobFailed(e, st, "the allreduce stage from step " + (st.step + 1));
-    } finally {
-      bc.destroy();
     }
     Partial rank0 = null;
     double compute = 0;
     double maxCompute = 0;
     double sync = 0;
+    int shared = 0;
     for (Partial p : parts) {
-      if (p.vector != null) {
+      shared += p.sharedLinks;
+      if (p.rank == 0) {
         rank0 = p;
       }
       compute += p.computeSeconds;
@@ -234,16 +291,26 @@ final class AllReduceStage implements Serializable {
       run.stats.rendezvousSeconds = Math.max(run.stats.rendezvousSeconds, p.rendezvousSeconds);
     }
     if (rank0 == null) {
-      throw new IllegalStateException("the allreduce stage returned no weights from rank 0");
+      throw new IllegalStateException("the allreduce stage returned nothing from rank 0");
     }
+    if (run.stats.collectiveLinks == 0) {
+      LOG.info("allreduce: {} ranks, {} of {} links between neighbours through shared memory",
+          parts.size(), shared / 2, parts.size() - 1);
+    }
+    run.stats.collectiveLinks = parts.size() - 1;
+    run.stats.sharedMemoryLinks = shared / 2;                 // each link counted by both ends
     if (rank0.divergedAt > 0) {
       throw new DivergenceException(rank0.divergedAt, "a synchronous step met a non-finite loss, "
           + "gradient or update (" + rank0.divergence + ")", false);
     }
-    System.arraycopy(rank0.vector, 0, st.params, 0, st.params.length);
-    System.arraycopy(rank0.state, 0, st.netState, 0, st.netState.length);
-    for (int k = 0; k < st.optimizer.slotCount(); k++) {
-      System.arraycopy(rank0.inner[k], 0, st.optimizer.slot(k), 0, st.params.length);
+    if (end == null || end.length != 2 + slots || end[0].length != st.params.length
+        || end[1].length != st.netState.length) {
+      throw new IllegalStateException("rank 0 did not upload the stage's weights to the tracker");
+    }
+    System.arraycopy(end[0], 0, st.params, 0, st.params.length);
+    System.arraycopy(end[1], 0, st.netState, 0, st.netState.length);
+    for (int k = 0; k < slots; k++) {
+      System.arraycopy(end[2 + k], 0, st.optimizer.slot(k), 0, st.params.length);
     }
     st.skippedSteps += rank0.skippedSteps;
     st.lrScale = rank0.lrScale;

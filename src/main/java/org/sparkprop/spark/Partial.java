@@ -34,6 +34,10 @@ final class Partial implements Serializable {
   double syncSeconds;
   double rendezvousSeconds;
   long bytesSent;
+  /** allreduce: this rank's links to its neighbours that went through shared memory. */
+  int sharedLinks;
+  /** allreduce: the task's rank (-1 elsewhere). */
+  int rank = -1;
   /** allreduce: the learning-rate multiplier and the skipped steps at the stage's end. */
   double lrScale = 1;
   long skippedSteps;

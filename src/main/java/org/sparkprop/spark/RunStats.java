@@ -27,6 +27,9 @@ public final class RunStats {
   public long collectiveSteps;
   public long collectiveBytes;
   public double rendezvousSeconds;
+  /** allreduce: links between neighbour ranks in the last stage, and how many shared memory. */
+  public int collectiveLinks;
+  public int sharedMemoryLinks;
 
   void reset() {
     setupSeconds = 0;
@@ -47,6 +50,8 @@ public final class RunStats {
     collectiveSteps = 0;
     collectiveBytes = 0;
     rendezvousSeconds = 0;
+    collectiveLinks = 0;
+    sharedMemoryLinks = 0;
   }
 
   /** Share of wall time outside forward/backward/update: Spark's share. */

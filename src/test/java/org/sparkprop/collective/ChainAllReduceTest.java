@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +20,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
-/** The chain all-reduce among threads of one JVM, over loopback sockets, without Spark. */
+/**
+ * The chain all-reduce among threads of one JVM, over loopback sockets and through shared memory,
+ * without Spark.
+ */
 class ChainAllReduceTest {
 
   static final long TIMEOUT = 20_000;
@@ -30,6 +35,12 @@ class ChainAllReduceTest {
 
   /** As above, with float values travelling as bfloat16 when {@code bf16}. */
   static List<Collective> connect(int ranks, byte[] token, boolean bf16) throws Exception {
+    return connect(ranks, token, bf16, 0);
+  }
+
+  /** As above, neighbours sharing memory for calls of up to {@code sharedBytes} bytes. */
+  static List<Collective> connect(int ranks, byte[] token, boolean bf16, int sharedBytes)
+      throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(ranks);
     try (Tracker tracker = Tracker.start("127.0.0.1", PortRange.parse("0"), token, ranks)) {
       List<Future<Collective>> fs = new ArrayList<>();
@@ -39,7 +50,7 @@ class ChainAllReduceTest {
           ServerSocketChannel server = PortRange.parse("0").bind("127.0.0.1");
           String me = "127.0.0.1:" + server.socket().getLocalPort();
           List<String> all = Tracker.exchange(tracker.address(), token, rank, 0, me, TIMEOUT);
-          return ChainAllReduce.connect(rank, all, server, token, TIMEOUT, bf16);
+          return ChainAllReduce.connect(rank, all, server, token, TIMEOUT, bf16, sharedBytes);
         }));
       }
       List<Collective> out = new ArrayList<>();
@@ -75,8 +86,37 @@ class ChainAllReduceTest {
     void run(Collective c) throws Exception;
   }
 
+  /** Shared memory needs /dev/shm (Linux); elsewhere the socket tests still run. */
+  static boolean sharedMemoryAvailable() {
+    return Files.isDirectory(SharedMemory.DIR) && Files.isWritable(SharedMemory.DIR);
+  }
+
+  static long leftoverSharedFiles() throws IOException {
+    try (var files = Files.list(SharedMemory.DIR)) {
+      return files.filter(f -> f.getFileName().toString().startsWith("sparkprop-collective-")).count();
+    }
+  }
+
   @Test
   void sumsAreTheLeftFoldInRankOrderBitwiseOnEveryRank() throws Exception {
+    leftFoldOnEveryRank(0);
+  }
+
+  /**
+   * The same sums through shared memory: bitwise the left fold; every link shared; a call larger
+   * than the shared regions (the float vector here, with regions of one chunk) goes over the socket
+   * while the small ones keep sharing; no file is left in /dev/shm.
+   */
+  @Test
+  void sharedMemoryLinksGiveBitwiseTheSameSums() throws Exception {
+    assumeTrue(sharedMemoryAvailable(), "no /dev/shm here");
+    long before = leftoverSharedFiles();
+    leftFoldOnEveryRank(64 << 20);
+    leftFoldOnEveryRank(ChainAllReduce.CHUNK * 4);
+    assertEquals(before, leftoverSharedFiles(), "files left in /dev/shm");
+  }
+
+  private static void leftFoldOnEveryRank(int sharedBytes) throws Exception {
     for (int ranks : new int[] {1, 2, 3, 4}) {
       // Long enough for several pipelined chunks, with an odd tail; values of mixed magnitude, so
       // that another summation order would round differently.
@@ -102,8 +142,13 @@ class ChainAllReduceTest {
           expectedD[i] = expectedD[i] + d[r][i];
         }
       }
-      List<Collective> cs = connect(ranks, Handshake.newToken());
+      List<Collective> cs = connect(ranks, Handshake.newToken(), false, sharedBytes);
       try {
+        for (Collective c : cs) {
+          int neighbours = (c.rank() > 0 ? 1 : 0) + (c.rank() < ranks - 1 ? 1 : 0);
+          assertEquals(sharedBytes > 0 ? neighbours : 0, ((ChainAllReduce) c).sharedLinks(),
+              "shared links of rank " + c.rank() + " of " + ranks);
+        }
         for (int repeat = 0; repeat < 3; repeat++) {
           float[][] work = new float[ranks][];
           double[][] workD = new double[ranks][];
@@ -119,6 +164,18 @@ class ChainAllReduceTest {
             assertArrayEquals(expected, work[r], "rank " + r + " of " + ranks);
             assertArrayEquals(expectedD, workD[r], "rank " + r + " of " + ranks);
           }
+        }
+        // The doubles riding in the float call's headers: the same sums, bitwise.
+        float[][] work = new float[ranks][];
+        double[][] extras = new double[ranks][];
+        for (int r = 0; r < ranks; r++) {
+          work[r] = v[r].clone();
+          extras[r] = d[r].clone();
+        }
+        onAll(cs, c -> c.allReduce(work[c.rank()], 0, n, extras[c.rank()]));
+        for (int r = 0; r < ranks; r++) {
+          assertArrayEquals(expected, work[r], "rank " + r + " of " + ranks + " with extras");
+          assertArrayEquals(expectedD, extras[r], "extras of rank " + r + " of " + ranks);
         }
         // A sub-range: only [10, 20) is reduced.
         float[][] part = new float[ranks][30];
@@ -138,11 +195,91 @@ class ChainAllReduceTest {
     }
   }
 
+  /**
+   * A broadcast gives every rank rank 0's values (full precision even with bf16 traffic), and an
+   * all-reduce right after it, over the same shared regions, still sums correctly; at R = 4, over
+   * sockets and through shared memory.
+   */
+  @Test
+  void broadcastGivesEveryRankRankZerosValues() throws Exception {
+    int ranks = 4;
+    int n = 2 * ChainAllReduce.CHUNK + 5;
+    for (int shared : sharedMemoryAvailable() ? new int[] {0, 4 * n} : new int[] {0}) {
+      List<Collective> cs = connect(ranks, Handshake.newToken(), true, shared);
+      try {
+        float[][] v = new float[ranks][n];
+        float[][] ones = new float[ranks][n];
+        for (int r = 0; r < ranks; r++) {
+          for (int i = 0; i < n; i++) {
+            v[r][i] = r == 0 ? 1f + i * 1e-7f : -r;               // rank 0's need all 24 bits
+            ones[r][i] = 1f;
+          }
+        }
+        float[] expected = v[0].clone();
+        onAll(cs, c -> {
+          c.broadcast(v[c.rank()], 0, n);
+          c.allReduce(ones[c.rank()], 0, n);
+        });
+        for (int r = 0; r < ranks; r++) {
+          assertArrayEquals(expected, v[r], "rank " + r + ", shared " + shared);
+          assertEquals(ranks, ones[r][n - 1], "rank " + r + ", shared " + shared);
+        }
+      } finally {
+        cs.forEach(Collective::close);
+      }
+    }
+  }
+
+  /** The tracker hands rank 0 the offered vectors (the others none) and keeps rank 0's upload. */
+  @Test
+  void theTrackerCarriesTheStartVectorsToRankZeroAndTheUploadBack() throws Exception {
+    byte[] token = Handshake.newToken();
+    try (Tracker t = Tracker.start("127.0.0.1", PortRange.parse("0"), token, 2, TIMEOUT)) {
+      float[] big = new float[300_001];                           // more than one 1 MB buffer
+      for (int i = 0; i < big.length; i++) {
+        big[i] = i * 0.5f - 7;
+      }
+      t.offer(big, new float[0], new float[] {3, 4});
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        Future<Tracker.Rendezvous> r1 = pool.submit(() ->
+            Tracker.join(t.address(), token, 1, 0, "127.0.0.1:2", TIMEOUT));
+        Tracker.Rendezvous r0 = Tracker.join(t.address(), token, 0, 0, "127.0.0.1:1", TIMEOUT);
+        assertEquals(List.of("127.0.0.1:1", "127.0.0.1:2"), r0.addresses());
+        assertEquals(r0.addresses(), r1.get().addresses());
+        assertEquals(0, r1.get().vectors().length);
+        assertEquals(3, r0.vectors().length);
+        assertArrayEquals(big, r0.vectors()[0]);
+        assertArrayEquals(new float[] {3, 4}, r0.vectors()[2]);
+      } finally {
+        pool.shutdownNow();
+      }
+      assertEquals(null, t.result());
+      Tracker.upload(t.address(), token, 0, new float[][] {{1, 2, 3}, {}}, TIMEOUT);
+      assertArrayEquals(new float[] {1, 2, 3}, t.result()[0]);
+      assertEquals(0, t.result()[1].length);
+      // An upload without the token is refused and stores nothing.
+      assertThrows(IOException.class,
+          () -> Tracker.upload(t.address(), Handshake.newToken(), 0, new float[][] {{9}}, 2_000));
+      assertArrayEquals(new float[] {1, 2, 3}, t.result()[0]);
+    }
+  }
+
   @Test
   void bfloat16TrafficKeepsEveryRankBitwiseEqualAndCloseToTheFloatSum() throws Exception {
+    bfloat16Sums(0);
+  }
+
+  @Test
+  void bfloat16ThroughSharedMemoryIsTheSame() throws Exception {
+    assumeTrue(sharedMemoryAvailable(), "no /dev/shm here");
+    bfloat16Sums(1 << 20);
+  }
+
+  private static void bfloat16Sums(int sharedBytes) throws Exception {
     int ranks = 3;
     int n = ChainAllReduce.CHUNK + 77;
-    List<Collective> cs = connect(ranks, Handshake.newToken(), true);
+    List<Collective> cs = connect(ranks, Handshake.newToken(), true, sharedBytes);
     float[][] v = new float[ranks][n];
     Random rnd = new Random(5);
     float[] exact = new float[n];
@@ -236,7 +373,17 @@ class ChainAllReduceTest {
 
   @Test
   void aVanishedPeerFailsEveryRanksCallPromptlyNamingIt() throws Exception {
-    List<Collective> cs = connect(3, Handshake.newToken());
+    vanishedPeer(0);
+  }
+
+  @Test
+  void aVanishedPeerFailsSharedMemoryCallsToo() throws Exception {
+    assumeTrue(sharedMemoryAvailable(), "no /dev/shm here");
+    vanishedPeer(1 << 20);
+  }
+
+  private static void vanishedPeer(int sharedBytes) throws Exception {
+    List<Collective> cs = connect(3, Handshake.newToken(), false, sharedBytes);
     cs.get(2).close();                                  // rank 2's process is gone
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
