@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  *   lower → higher   capacity (long; 0 = no offer) [, nonce (16 bytes), path length (short), path]
  *   higher → lower   1 if it mapped the file at path and found the nonce in it, else 0
  * </pre>
- * The file (in /dev/shm, owner-only, written through so tmpfs has the pages) holds the nonce and
- * two regions of {@code capacity} bytes, one per direction. The lower rank deletes it as soon as
+ * The file (in /dev/shm, owner-only, written through so tmpfs has the pages) holds the nonce, the
+ * two directions' byte counters and two regions of {@code capacity} bytes, one per direction. The lower rank deletes it as soon as
  * the answer arrives: the mappings live on, and nothing is left behind in /dev/shm even if a rank
  * is killed later. A path that is missing, or holds another nonce, means another host: the ranks
  * then talk over the socket alone.
@@ -33,6 +33,9 @@ final class SharedMemory {
 
   private static final Logger LOG = LoggerFactory.getLogger(SharedMemory.class);
   static final int HEADER_BYTES = 4096;
+  /** Offsets in the header page of the two directions' byte counters (own cache lines). */
+  static final int COUNTER_UP = 64;
+  static final int COUNTER_DOWN = 128;
   private static final int NONCE_BYTES = 16;
   private static final SecureRandom RANDOM = new SecureRandom();
   /** Where the files go; shared memory is used only where this directory exists. */

@@ -23,15 +23,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It also moves a stage's bulk state, as raw little-endian floats rather than through Spark's
  * serialised broadcast and task results: the vectors {@link #offer}ed before the stage go to rank 0
- * with its list (it passes them on along the chain, {@link Collective#broadcast}), and rank 0
- * {@link #upload}s the vectors the stage ends with, which the driver takes from {@link #result}.
- * A retried attempt receives the same vectors again, and its upload replaces an earlier one.
+ * with its list (it passes them on along the chain, {@link Collective#broadcast}), and at the
+ * stage's end every rank {@link #upload}s a few numbers (and rank 0 the vectors the stage ends
+ * with), which the driver takes from {@link #result}. A retried attempt receives the same vectors
+ * again, and its uploads replace earlier ones.
  *
  * <pre>
  *   rank → tracker   (after the token handshake) op: 1 = register, 2 = upload
  *     register       attempt, address length, address
  *     → rank         list length, list ("host:port" per rank, '\n'-separated), vectors
- *     upload         attempt, vectors            → rank   1 (stored)
+ *     upload         attempt, numbers (count, doubles), vectors    → rank   1 (stored)
  *   vectors          count, then per vector: length, length floats (little-endian)
  * </pre>
  */
@@ -50,7 +51,11 @@ public final class Tracker implements AutoCloseable {
   /** attempt → rank → (connection, address) */
   private final Map<Integer, Map<Integer, Registration>> attempts = new HashMap<>();
   private volatile float[][] offered = new float[0][];
-  private volatile float[][] uploaded;
+  /** rank → its last upload */
+  private final Map<Integer, Upload> uploads = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** What a rank sent at its stage's end. */
+  public record Upload(double[] numbers, float[][] vectors) {}
 
   private record Registration(SocketChannel channel, String address) {}
 
@@ -86,9 +91,9 @@ public final class Tracker implements AutoCloseable {
     offered = vectors.clone();
   }
 
-  /** The vectors rank 0 uploaded last, or null when none was. */
-  public float[][] result() {
-    return uploaded;
+  /** What {@code rank} uploaded last, or null when it has not. */
+  public Upload result(int rank) {
+    return uploads.get(rank);
   }
 
   /** What a rank receives at the rendezvous: every rank's address, and the offered vectors (rank 0). */
@@ -120,9 +125,10 @@ public final class Tracker implements AutoCloseable {
         ByteBuffer head = Handshake.read(ch, 8);
         int op = head.getInt();
         int attempt = head.getInt();
-        if (op == 2 && rank == 0) {
-          try (Watchdog.Armed t = transferTimeout.arm("rank 0's upload", ch)) {
-            uploaded = Vectors.read(ch);
+        if (op == 2) {
+          try (Watchdog.Armed t = transferTimeout.arm("rank " + rank + "'s upload", ch)) {
+            double[] numbers = Vectors.readNumbers(ch);
+            uploads.put(rank, new Upload(numbers, Vectors.read(ch)));
             Handshake.write(ch, ByteBuffer.wrap(new byte[] {1}));
           } finally {
             ch.close();
@@ -207,17 +213,19 @@ public final class Tracker implements AutoCloseable {
     }
   }
 
-  /** Rank 0's side at a stage's end: stores {@code vectors} at the tracker, for {@link #result}. */
-  public static void upload(String tracker, byte[] token, int attempt, float[][] vectors,
-                            long timeoutMs) throws IOException {
+  /** A rank's side at a stage's end: stores its numbers and vectors at the tracker. */
+  public static void upload(String tracker, byte[] token, int rank, int attempt, double[] numbers,
+                            float[][] vectors, long timeoutMs) throws IOException {
     try (Watchdog dog = new Watchdog(timeoutMs); SocketChannel ch = SocketChannel.open()) {
-      try (Watchdog.Armed a = dog.arm("uploading rank 0's weights to the driver's tracker " + tracker, ch)) {
+      try (Watchdog.Armed a = dog.arm("uploading rank " + rank + "'s results to the driver's tracker "
+          + tracker, ch)) {
         ch.connect(ChainAllReduce.parse(tracker));
-        Handshake.prove(ch, token, PURPOSE, 0);
+        Handshake.prove(ch, token, PURPOSE, rank);
         Handshake.write(ch, ByteBuffer.allocate(8).putInt(2).putInt(attempt).flip());
+        Vectors.writeNumbers(ch, numbers);
         Vectors.write(ch, vectors);
         if (Handshake.read(ch, 1).get() != 1) {
-          throw new IOException("the tracker did not store rank 0's upload");
+          throw new IOException("the tracker did not store rank " + rank + "'s upload");
         }
       } catch (IOException e) {
         throw dog.explain(e);

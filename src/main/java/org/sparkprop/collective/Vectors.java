@@ -37,6 +37,28 @@ final class Vectors {
     }
   }
 
+  /** A few doubles: count, then the values (big-endian, as ByteBuffer writes them). */
+  static void writeNumbers(SocketChannel ch, double[] numbers) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(4 + 8 * numbers.length).putInt(numbers.length);
+    for (double x : numbers) {
+      b.putDouble(x);
+    }
+    Handshake.write(ch, b.flip());
+  }
+
+  static double[] readNumbers(SocketChannel ch) throws IOException {
+    int count = Handshake.read(ch, 4).getInt();
+    if (count < 0 || count > MAX_COUNT) {
+      throw new IOException("a peer announced " + count + " numbers");
+    }
+    ByteBuffer b = Handshake.read(ch, 8 * count);
+    double[] out = new double[count];
+    for (int i = 0; i < count; i++) {
+      out[i] = b.getDouble();
+    }
+    return out;
+  }
+
   static float[][] read(SocketChannel ch) throws IOException {
     int count = Handshake.read(ch, 4).getInt();
     if (count < 0 || count > MAX_COUNT) {

@@ -230,7 +230,7 @@ class ChainAllReduceTest {
     }
   }
 
-  /** The tracker hands rank 0 the offered vectors (the others none) and keeps rank 0's upload. */
+  /** The tracker hands rank 0 the offered vectors (the others none) and keeps each rank's upload. */
   @Test
   void theTrackerCarriesTheStartVectorsToRankZeroAndTheUploadBack() throws Exception {
     byte[] token = Handshake.newToken();
@@ -254,14 +254,18 @@ class ChainAllReduceTest {
       } finally {
         pool.shutdownNow();
       }
-      assertEquals(null, t.result());
-      Tracker.upload(t.address(), token, 0, new float[][] {{1, 2, 3}, {}}, TIMEOUT);
-      assertArrayEquals(new float[] {1, 2, 3}, t.result()[0]);
-      assertEquals(0, t.result()[1].length);
+      assertEquals(null, t.result(0));
+      Tracker.upload(t.address(), token, 0, 0, new double[] {0.1, -2}, new float[][] {{1, 2, 3}, {}},
+          TIMEOUT);
+      Tracker.upload(t.address(), token, 1, 0, new double[] {7}, new float[0][], TIMEOUT);
+      assertArrayEquals(new float[] {1, 2, 3}, t.result(0).vectors()[0]);
+      assertEquals(0, t.result(0).vectors()[1].length);
+      assertArrayEquals(new double[] {0.1, -2}, t.result(0).numbers());
+      assertArrayEquals(new double[] {7}, t.result(1).numbers());
       // An upload without the token is refused and stores nothing.
-      assertThrows(IOException.class,
-          () -> Tracker.upload(t.address(), Handshake.newToken(), 0, new float[][] {{9}}, 2_000));
-      assertArrayEquals(new float[] {1, 2, 3}, t.result()[0]);
+      assertThrows(IOException.class, () -> Tracker.upload(t.address(), Handshake.newToken(), 0, 0,
+          new double[0], new float[][] {{9}}, 2_000));
+      assertArrayEquals(new float[] {1, 2, 3}, t.result(0).vectors()[0]);
     }
   }
 
