@@ -57,6 +57,10 @@ public interface Schedule {
     if (total <= 0) {
       throw new IllegalArgumentException("cosine schedule length must be > 0 steps, got " + total);
     }
+    if (!(minLr >= 0 && minLr <= lr)) {
+      throw new IllegalArgumentException("cosine floor ηmin must be in [0, " + lr
+          + "] (the base learning rate), got " + minLr + "; a negative floor would ascend the loss");
+    }
     return t -> minLr + (lr - minLr) * (1 + Math.cos(Math.PI * Math.min(t, total) / total)) / 2;
   }
 
@@ -114,21 +118,22 @@ public interface Schedule {
         }
         case "step" -> {
           arity(text, args, 2, 2);
-          yield step(lr, num(args.get(0)), (long) num(args.get(1)));
+          yield step(lr, num(args.get(0)), steps(text, "its period", args.get(1)));
         }
         case "cosine" -> {
           arity(text, args, 0, 2);
-          long total = args.isEmpty() ? totalSteps : (long) num(args.get(0));
+          long total = args.isEmpty() ? totalSteps : steps(text, "its length T", args.get(0));
           yield cosine(lr, total, args.size() == 2 ? num(args.get(1)) : 0);
         }
         case "warmup" -> {
           arity(text, args, 2, 2);
-          long w = (long) num(args.get(0));
+          long w = steps(text, "its warm-up length", args.get(0));
           yield warmup(w, parse(args.get(1), lr, Math.max(1, totalSteps - w)));
         }
         case "ramp" -> {
           arity(text, args, 3, 3);
-          yield ramp(num(args.get(0)), (long) num(args.get(1)), parse(args.get(2), lr, totalSteps));
+          yield ramp(num(args.get(0)), steps(text, "its ramp length", args.get(1)),
+              parse(args.get(2), lr, totalSteps));
         }
         default -> throw new IllegalArgumentException("Unknown schedule '" + name + "'; expected "
             + "constant, inverse_time(r), exponential(λ), step(r,steps), cosine[(T[,ηmin])], "
@@ -169,6 +174,16 @@ public interface Schedule {
 
   private static double num(String s) {
     return Double.parseDouble(s);
+  }
+
+  /** A count of steps: a whole number >= 1 ("0.5" is refused, not truncated to no steps). */
+  private static long steps(String text, String what, String arg) {
+    double v = num(arg);
+    if (!(v >= 1) || v != Math.rint(v) || v > Long.MAX_VALUE) {
+      throw new IllegalArgumentException("Schedule '" + text + "': " + what + " must be a whole "
+          + "number of steps >= 1, got " + arg);
+    }
+    return (long) v;
   }
 
   private static void checkLr(double lr) {

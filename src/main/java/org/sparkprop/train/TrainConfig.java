@@ -64,7 +64,13 @@ public record TrainConfig(
           + "objective: remove +bn and +dropout from the network, or use a first-order optimizer");
     }
     Init.parse(init);
-    Penalty.parse(penalty);
+    Penalty pen = Penalty.parse(penalty);
+    if (optimizer.equals(LBFGS) && pen.l1() > 0) {
+      throw new IllegalArgumentException("lbfgs needs a smooth objective, and penalty '" + penalty
+          + "' has an L1 part (|θ| has no gradient at 0, so its line search fails or stalls): use "
+          + "penalty = l2(λ) with lbfgs, or a first-order optimizer (sgd, adam, …) for l1 and "
+          + "elasticnet");
+    }
     if (!isFullBatchSolver(optimizer)) {
       Optimizers.create(optimizer, optimizerParams);
     } else if (optimizer.equals(RANDOM_SEARCH)) {

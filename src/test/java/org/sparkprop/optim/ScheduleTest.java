@@ -49,4 +49,23 @@ class ScheduleTest {
     assertTrue(e.getMessage().contains("takes 2 argument"));
     assertThrows(IllegalArgumentException.class, () -> Schedule.parse("constant", -1, 10));
   }
+
+  /** Issue 12: a negative cosine floor ascended the loss; "warmup(0.5, …)" became no warm-up. */
+  @Test
+  void badFloorsAndFractionalStepCountsAreRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Schedule.parse("cosine(100, -0.01)", 0.1, 1000));
+    assertTrue(e.getMessage().contains("floor"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Schedule.parse("cosine(100, 0.2)", 0.1, 1000));
+    for (String bad : new String[] {"warmup(0.5, constant)", "warmup(0, constant)",
+        "cosine(2.5)", "step(0.5, 0.9)", "ramp(2, 1.5, constant)", "warmup(-3, constant)"}) {
+      IllegalArgumentException f = assertThrows(IllegalArgumentException.class,
+          () -> Schedule.parse(bad, 0.1, 1000), bad);
+      assertTrue(f.getMessage().contains("whole number"), bad + ": " + f.getMessage());
+    }
+    // Whole numbers written as decimals stay accepted; a floor of 0 or of the base rate too.
+    assertEquals(0.1 / 4, Schedule.parse("warmup(4.0, constant)", 0.1, 1000).at(0), 1e-12);
+    assertEquals(0.1, Schedule.parse("cosine(10, 0.1)", 0.1, 1000).at(5), 1e-12);
+    assertEquals(0.0, Schedule.parse("cosine(10, 0)", 0.1, 1000).at(10), 1e-12);
+  }
 }
