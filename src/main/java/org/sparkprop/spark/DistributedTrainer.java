@@ -256,6 +256,8 @@ public final class DistributedTrainer {
     try {
       return blocks.map(scaler::apply).mapPartitionsWithIndex(new Tasks.Evaluate(bc, config), true)
           .treeAggregate(new Partial(), Partial::merge, Partial::merge, depth).sums;
+    } catch (Exception e) {                                // Spark's SparkException is checked
+      throw SparkData.unwrap(e);                           // bad data keeps its own message
     } finally {
       bc.destroy();
     }

@@ -196,8 +196,10 @@ final class Tasks {
         Block b = it.next();
         if (b.rows() > 0) {
           Snapshot snap = snapshot.value();
-          new Evaluator(config.buildNetwork(), 256).evaluate(snap.params, snap.netState, b, 0,
-              b.rows(), out.sums);
+          Network net = config.buildNetwork();
+          // As training checks its data: a wrong width or label must fail, not read neighbours.
+          org.sparkprop.data.Blocks.checkFits(b, net, "evaluation data (partition " + partition + ")");
+          new Evaluator(net, 256).evaluate(snap.params, snap.netState, b, 0, b.rows(), out.sums);
         }
       }
       return List.of(out).iterator();

@@ -13,7 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkprop.data.Block;
 import org.sparkprop.data.Scaler;
+import org.sparkprop.linalg.FloatArrays;
 import org.sparkprop.nn.Network;
+import org.sparkprop.optim.OptimizerState;
 import org.sparkprop.optim.Optimizer;
 import org.sparkprop.train.BatchSums;
 import org.sparkprop.train.Checkpoints;
@@ -369,13 +371,30 @@ final class TrainingRun {
       throw new IllegalArgumentException("round ending at step " + last + " found no rows");
     }
     float[] mean = total.vector;                           // Σ share_p · w_p
+    boolean finite = FloatArrays.allFinite(mean, 0, mean.length);
+    for (int k = 0; finite && k < st.optimizer.slotCount(); k++) {
+      finite = FloatArrays.allFinite(total.inner[k], 0, total.inner[k].length);
+    }
+    if (!finite) {                                         // nothing changed yet: skip or stop
+      skipOrThrow(st, new DivergenceException(last, "the averaged weights or optimizer state "
+          + "are not finite"), last);
+      return;
+    }
     float[] w = st.params;
+    float[] before = w.clone();                            // the outer step may still overflow
+    OptimizerState outerBefore = st.outer == null ? null : st.outer.copy();
     OuterStep.apply(w, mean, outer, st.outer, st.rounds + 1, dist.outerLearningRate(),
         dist.plainAveraging() || sizes.length == 1);     // one replica: its weights, as they are
-    for (float v : w) {
-      if (!Float.isFinite(v)) {
-        throw new DivergenceException(last, "the averaged weights are not finite", false);
+    if (!FloatArrays.allFinite(w, 0, w.length)) {
+      System.arraycopy(before, 0, w, 0, w.length);
+      if (outerBefore != null) {
+        for (int k = 0; k < outerBefore.slotCount(); k++) {
+          System.arraycopy(outerBefore.slot(k), 0, st.outer.slot(k), 0, w.length);
+        }
       }
+      skipOrThrow(st, new DivergenceException(last, "the outer step made the weights non-finite"),
+          last);
+      return;
     }
     for (int k = 0; k < st.optimizer.slotCount(); k++) {
       System.arraycopy(total.inner[k], 0, st.optimizer.slot(k), 0, w.length);
@@ -419,6 +438,8 @@ final class TrainingRun {
     try {
       sc.setJobDescription("sparkprop evaluation at step " + st.step);
       return aggregate(blocks.mapPartitionsWithIndex(new Tasks.Evaluate(bc, cfg), true)).sums;
+    } catch (Exception e) {                                // Spark's SparkException is checked
+      throw SparkData.unwrap(e);                           // bad data keeps its own message
     } finally {
       bc.destroy();
     }

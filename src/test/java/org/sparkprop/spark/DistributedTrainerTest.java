@@ -17,8 +17,10 @@ import org.sparkprop.data.Block;
 import org.sparkprop.data.Blocks;
 import org.sparkprop.data.ToySets;
 import org.sparkprop.testing.SparkTestSession;
+import org.sparkprop.train.BatchSums;
 import org.sparkprop.train.DivergenceException;
 import org.sparkprop.train.LocalTrainer;
+import org.sparkprop.train.Model;
 import org.sparkprop.train.TrainConfig;
 import org.sparkprop.train.TrainingResult;
 
@@ -202,5 +204,48 @@ class DistributedTrainerTest {
     TrainingResult skipped = new DistributedTrainer(sc, blowUp.toBuilder().onDivergence("skip").build(),
         sync()).fit(SparkData.distribute(sc, reg, 2), null, false);
     assertTrue(skipped.skippedSteps() > 0);
+  }
+
+  /**
+   * Issue 12: in local SGD, an outer step that made the averaged weights non-finite threw even with
+   * onDivergence = skip. Now the round is skipped and the weights stay those before it.
+   */
+  @Test
+  void aNonFiniteOuterStepIsSkippedWhenAsked() {
+    Block data = ToySets.twoMoons(400, 0.1, 3);
+    TrainConfig cfg = mlp().optimizer("sgd").learningRate(0.1).epochs(2).build();
+    SparkTrainConfig huge = SparkTrainConfig.defaults().withLocalSteps(2)
+        .withOuter("nesterov", 1e300, 0.9).withReplicas(2);     // (w̄ − w)·1e300 overflows
+    assertThrows(DivergenceException.class, () -> new DistributedTrainer(sc, cfg, huge)
+        .fit(SparkData.distribute(sc, data, 2), null, false));
+    TrainingResult skipped = new DistributedTrainer(sc, cfg.toBuilder().onDivergence("skip").build(),
+        huge).fit(SparkData.distribute(sc, data, 2), null, false);
+    assertTrue(skipped.skippedSteps() > 0, "skipped " + skipped.skippedSteps());
+    for (float w : skipped.model().params()) {
+      assertTrue(Float.isFinite(w));
+    }
+  }
+
+  /**
+   * Issue 12: the Spark-read evaluation checked neither the width nor the labels, so a wrong file
+   * gave a loss and an accuracy. Now it fails as training does, naming both widths or the row.
+   */
+  @Test
+  void evaluationRefusesDataOfAnotherWidthOrWithBadLabels() {
+    TrainConfig cfg = mlp().epochs(1).build();
+    Model m = new DistributedTrainer(sc, cfg, averaging(4))
+        .fit(SparkData.distribute(sc, ToySets.twoMoons(200, 0.1, 4), 2), null, false).model();
+    Block wide = new Block(4, 3, 1, new float[12], new float[4], null, "wide");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> DistributedTrainer.evaluate(sc, m, SparkData.distribute(sc, wide, 2), cfg));
+    assertTrue(e.getMessage().contains("3 features") && e.getMessage().contains("expects 2"),
+        e.getMessage());
+    Block badLabel = new Block(2, 2, 1, new float[4], new float[] {1, 7}, null, "labels");
+    e = assertThrows(IllegalArgumentException.class,
+        () -> DistributedTrainer.evaluate(sc, m, SparkData.distribute(sc, badLabel, 1), cfg));
+    assertTrue(e.getMessage().contains("label 7 is out of range for 2 classes"), e.getMessage());
+    BatchSums ok = DistributedTrainer.evaluate(sc, m,
+        SparkData.distribute(sc, ToySets.twoMoons(50, 0.1, 5), 2), cfg);
+    assertEquals(50, ok.rows);
   }
 }
