@@ -15,8 +15,10 @@ import java.util.TreeSet;
  * supported (use Spark's CSV reader through the DataFrame API for those).
  *
  * <p>String labels (any label that is not a number) are mapped to class indices in sorted order,
- * and the mapping is returned with the data so predictions can be turned back into names. A row
- * is malformed when it has the wrong number of fields or a feature is not a finite number.
+ * and the mapping is returned with the data so predictions can be turned back into names. A label
+ * column that mixes numbers and text is refused (one stray value must not turn the classes 2 and 10
+ * into the names "10" and "2"). A row is malformed when it has the wrong number of fields or a
+ * feature is not a finite number.
  */
 public final class CsvReader {
 
@@ -99,7 +101,15 @@ public final class CsvReader {
     int n = rows.size();
     float[] y = new float[n];
     List<String> classNames = null;
-    boolean numeric = labels.stream().allMatch(CsvReader::isNumber);
+    long numbers = labels.stream().filter(CsvReader::isNumber).count();
+    boolean numeric = numbers == n;
+    if (numbers > 0 && !numeric) {       // text classes would sort as strings: "10" before "2"
+      String text = labels.stream().filter(l -> !isNumber(l)).findFirst().orElse("");
+      String number = labels.stream().filter(CsvReader::isNumber).findFirst().orElse("");
+      throw new IOException(file + ": the label column mixes numbers and text (" + numbers + " of "
+          + n + " labels are numbers, such as '" + number + "', but not '" + text + "'); fix or "
+          + "drop the rows with text labels, or make every label a name");
+    }
     if (numeric) {
       for (int i = 0; i < n; i++) {
         y[i] = Float.parseFloat(labels.get(i));

@@ -150,4 +150,18 @@ class ReadersTest {
         () -> new Block(2, 2, 1, new float[3], new float[2], null, "t"));
     assertTrue(e.getMessage().contains("do not match"), e.getMessage());
   }
+
+  /** Issue 12: one text label among numbers made text classes, "10" sorted before "2". */
+  @Test
+  void csvLabelsMixingNumbersAndTextAreRefused() throws IOException {
+    Path f = dir.resolve("mixed.csv");
+    Files.writeString(f, "a,b,label\n1,2,2\n3,4,10\n5,6,two\n7,8,2\n");
+    IOException e = assertThrows(IOException.class,
+        () -> CsvReader.read(f, new CsvReader.Options("label", true, ',', true), BadRows.ERROR));
+    assertTrue(e.getMessage().contains("mixes numbers and text") && e.getMessage().contains("'two'"),
+        e.getMessage());
+    Files.writeString(f, "a,b,label\n1,2,2\n3,4,10\n7,8,2\n");
+    Dataset ok = CsvReader.read(f, new CsvReader.Options("label", true, ',', true), BadRows.ERROR);
+    assertEquals(10f, ok.block().y()[1]);
+  }
 }
