@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
  *   gradcheck  --network 4-8tanh-3 --loss cross_entropy
  * </pre>
  * Errors print one line that says what was wrong and how to fix it (set SPARKPROP_DEBUG=1 for the
- * stack trace) and exit with status 1; bad usage exits with 2.
+ * stack trace) and exit with status 1; bad usage exits with 2 (in cluster deploy mode, see
+ * {@link #finish}). {@code bin/sparkprop} is the launcher.
  */
 @Command(name = "sparkprop", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Data-parallel neural-network training on Apache Spark.",
@@ -27,7 +28,24 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(execute(args));
+    finish(execute(args), System.getProperty("spark.submit.deployMode", "client"));
+  }
+
+  /**
+   * Ends the JVM's run with {@code status}. In spark-submit's cluster deploy mode the driver runs
+   * inside the cluster's application master, which reads a user {@code System.exit} as an early
+   * exit (YARN then runs the application again): there a success returns normally and a failure
+   * throws, which the application master reports. Elsewhere the status is the process's exit code.
+   */
+  static void finish(int status, String deployMode) {
+    if ("cluster".equals(deployMode)) {
+      if (status != 0) {
+        throw new IllegalStateException("sparkprop failed with exit status " + status
+            + " (its error is above)");
+      }
+      return;
+    }
+    System.exit(status);
   }
 
   /** Runs the command line and returns the exit status (for tests). */
