@@ -88,7 +88,11 @@ final class TrainCommand implements Callable<Integer> {
         conf.setMaster(master);
       }
       SparkSessions.defaults(conf, rc.string("spark.master"));
-      conf.set("spark.ui.enabled", conf.get("spark.ui.enabled", Boolean.toString(rc.bool("spark.ui"))));
+      // The UI is off by default in local mode (start-up time); on a cluster it stays on, as its
+      // users expect, unless spark-submit's own spark.ui.enabled says otherwise.
+      boolean local = conf.get("spark.master", "local").startsWith("local");
+      conf.set("spark.ui.enabled", conf.get("spark.ui.enabled",
+          Boolean.toString(rc.bool("spark.ui") || !local)));
       boolean ownSession = SparkSession.getDefaultSession().isEmpty();   // embedded: leave it running
       SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());

@@ -141,6 +141,7 @@ public final class DistributedTrainer {
           + " partitions but partitions=" + dist.partitions() + "; pack it with that many");
     }
     List<JavaRDD<Block>> persisted = new ArrayList<>();
+    String description = sc.getLocalProperty("spark.job.description");    // the caller's, restored
     try {
       // The input is computed (read, packed, validated) once: persisted, then scanned for the
       // scaler's statistics (unless scaling is none), then scaled into the blocks training reads.
@@ -239,6 +240,7 @@ public final class DistributedTrainer {
       for (JavaRDD<Block> r : persisted) {
         r.unpersist(false);
       }
+      sc.setLocalProperty("spark.job.description", description);
     }
   }
 

@@ -248,4 +248,20 @@ class DistributedTrainerTest {
         SparkData.distribute(sc, ToySets.twoMoons(50, 0.1, 5), 2), cfg);
     assertEquals(50, ok.rows);
   }
+
+  /** Issue 14: the last job description Sparkprop set stayed on the caller's context. */
+  @Test
+  void fitLeavesTheCallersJobDescriptionAsItWas() {
+    sc.setJobDescription("the user's own");
+    try {
+      new DistributedTrainer(sc, mlp().epochs(1).build(), averaging(4))
+          .fit(SparkData.distribute(sc, ToySets.twoMoons(200, 0.1, 6), 2), null, false);
+      assertEquals("the user's own", sc.getLocalProperty("spark.job.description"));
+    } finally {
+      sc.setJobDescription(null);
+    }
+    new DistributedTrainer(sc, mlp().epochs(1).build(), averaging(4))
+        .fit(SparkData.distribute(sc, ToySets.twoMoons(200, 0.1, 6), 2), null, false);
+    assertEquals(null, sc.getLocalProperty("spark.job.description"));
+  }
 }
