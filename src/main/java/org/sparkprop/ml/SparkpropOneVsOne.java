@@ -169,7 +169,7 @@ public final class SparkpropOneVsOne extends Estimator<SparkpropOneVsOneModel> i
   @Override
   public SparkpropOneVsOne copy(ParamMap extra) {
     SparkpropOneVsOne c = defaultCopy(extra);
-    c.base = base.copy(ParamMap.empty());
+    c.base = base.copy(extra);        // the base's own params in extra (a tuning grid) apply to it
     return c;
   }
 }

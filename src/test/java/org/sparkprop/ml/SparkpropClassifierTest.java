@@ -274,4 +274,20 @@ class SparkpropClassifierTest {
     assertTrue(found.contains(SparkpropClassifier.class.getName()), found.toString());
     assertTrue(found.contains(SparkpropRegressor.class.getName()), found.toString());
   }
+
+  /**
+   * Issue 14: copy(extra) dropped extra's params of the base classifier, so a CrossValidator grid
+   * over the base (the way OneVsRest is tuned) was silently ignored.
+   */
+  @Test
+  void oneVsOneCopiesTheBaseClassifiersParamsFromExtra() {
+    SparkpropClassifier base = new SparkpropClassifier().setEpochs(3);
+    SparkpropOneVsOne ovo = new SparkpropOneVsOne().setClassifier(base);
+    org.apache.spark.ml.param.ParamMap grid = new org.apache.spark.ml.param.ParamMap()
+        .put(base.epochs().w(7)).put(ovo.predictionCol().w("vote"));
+    SparkpropOneVsOne copy = ovo.copy(grid);
+    assertEquals(7, (int) copy.getClassifier().getOrDefault(copy.getClassifier().epochs()));
+    assertEquals("vote", copy.getOrDefault(copy.predictionCol()));
+    assertEquals(3, (int) ovo.getClassifier().getOrDefault(ovo.getClassifier().epochs()));
+  }
 }
