@@ -43,10 +43,13 @@ sp_bench() {
   fi
 }
 
-# java with Spark's flags and the full classpath (Spark included, for local mode).
+# While scripts/cluster.sh's cluster is up, the JVMs that talk to it authenticate with its secret,
+# read from an owner-only argument file (java @file), so it never shows in a process list.
 sp_java() {
+  local auth=()
+  [ -f "$SP_ROOT/target/cluster/auth.jvmargs" ] && auth=("@$SP_ROOT/target/cluster/auth.jvmargs")
   # shellcheck disable=SC2046
-  java $(sp_jvm_flags) ${SP_JAVA_OPTS:-} -Dlog4j2.configurationFile="$SP_ROOT/conf/log4j2.properties" \
+  java $(sp_jvm_flags) ${SP_JAVA_OPTS:-} "${auth[@]}" -Dlog4j2.configurationFile="$SP_ROOT/conf/log4j2.properties" \
     -cp "$SP_JAR:$(cat "$SP_CP_FILE")" "$@"
 }
 

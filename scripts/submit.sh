@@ -38,5 +38,10 @@ case "$master" in
   *)
     if [ -z "$SP_USER_LOCAL_IP" ]; then unset SPARK_LOCAL_IP; fi ;;
 esac
+# scripts/cluster.sh's own cluster wants its secret (from the environment, not the command line).
+auth="$SP_ROOT/target/cluster/auth.conf"
+if [ "$master" = "spark://127.0.0.1:${SPARKPROP_MASTER_PORT:-7077}" ] && [ -f "$auth" ]; then
+  driver_conf+=(--properties-file "$auth" --load-spark-defaults)
+fi
 exec "${submit[@]}" "${driver_conf[@]}" --conf "spark.driver.extraJavaOptions=$log_opt" \
   --class org.sparkprop.cli.Main "${spark_args[@]}" "$app_jar" "$@"
