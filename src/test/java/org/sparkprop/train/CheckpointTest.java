@@ -47,6 +47,22 @@ class CheckpointTest {
     assertEquals(2, ck.steps().size(), "keepLast prunes older checkpoints");
   }
 
+  /**
+   * Issue 12: with scaling other than none every resume was refused, because checkpoints took the
+   * fingerprint of the scaled data and resume that of the raw data.
+   */
+  @Test
+  void resumingWithFeatureScalingContinuesExactly() throws IOException {
+    Block data = ToySets.twoMoons(400, 0.2, 3);
+    TrainConfig c = config(3).toBuilder().scaling("standard").build();
+    TrainingResult straight = new LocalTrainer(c).fit(List.of(data), null, null);
+    Checkpoints ck = new Checkpoints(new LocalFileStore(dir.resolve("scaled")), 2);
+    assertThrows(Crash.class, () -> new LocalTrainer(c).checkpoints(ck, 1)
+        .listener(crashAfter(1)).fit(List.of(data), null, null));
+    TrainingResult resumed = new LocalTrainer(c).checkpoints(ck, 1).resume(List.of(data), null);
+    assertArrayEquals(straight.model().params(), resumed.model().params());
+  }
+
   /** A simulated crash of the training process. */
   static final class Crash extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -146,11 +162,11 @@ class CheckpointTest {
     TrainConfig c = config(1);
     new LocalTrainer(c).checkpoints(ck, 1).fit(List.of(data), null, null);
     TrainingState st = ck.load(ck.latest(), c.buildNetwork(), c.buildOptimizer(), null, c.toMap(),
-        LocalTrainer.fingerprint(List.of(data)));
+        DataFingerprint.of(List.of(data)));
     Checkpoints again = new Checkpoints(new LocalFileStore(dir.resolve("again")), 1);
-    again.save(st, c.buildNetwork(), c.toMap(), LocalTrainer.fingerprint(List.of(data)));
+    again.save(st, c.buildNetwork(), c.toMap(), DataFingerprint.of(List.of(data)));
     TrainingState back = again.load(again.latest(), c.buildNetwork(), c.buildOptimizer(), null,
-        c.toMap(), LocalTrainer.fingerprint(List.of(data)));
+        c.toMap(), DataFingerprint.of(List.of(data)));
     OptimizerState a = st.optimizer;
     OptimizerState b = back.optimizer;
     assertEquals(a.names(), b.names());
@@ -170,10 +186,10 @@ class CheckpointTest {
     st.epochsWithoutImprovement = 2;
     st.stopped = true;
     Checkpoints third = new Checkpoints(new LocalFileStore(dir.resolve("third")), 1);
-    third.save(st, c.buildNetwork(), c.toMap(), LocalTrainer.fingerprint(List.of(data)),
+    third.save(st, c.buildNetwork(), c.toMap(), DataFingerprint.of(List.of(data)),
         Map.of("localSteps", 7));
     TrainingState all = third.load(third.latest(), c.buildNetwork(), c.buildOptimizer(), null,
-        c.toMap(), LocalTrainer.fingerprint(List.of(data)));
+        c.toMap(), DataFingerprint.of(List.of(data)));
     assertEquals(0.25, all.lrScale);
     assertEquals(3, all.skippedSteps);
     assertArrayEquals(st.bestParams, all.bestParams);
