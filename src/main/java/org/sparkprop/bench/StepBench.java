@@ -122,7 +122,7 @@ public final class StepBench {
       w.reset();
       int lo = (s * BATCH) % (data.rows() - BATCH);
       w.accumulate(data, perm, lo, lo + BATCH, params, state, s, null);
-      rule.step(params, w.grad(), w.sums().lossSum, w.sums().weightSum, os, ++t[0], 1.0, true);
+      rule.step(params, w.grad(), w.sums().lossSum, w.sums().weightSum, os, ++t[0], 0, 1.0, true);
     };
   }
 

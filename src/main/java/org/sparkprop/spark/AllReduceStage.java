@@ -231,7 +231,8 @@ final class AllReduceStage implements Serializable {
       stepSums.rows = (long) sums[2];
       stepSums.correctWeight = sums[3];
       try {
-        if (SyncUpdate.apply(rule, params, grad, stepSums, os, t, lrScale,
+        if (SyncUpdate.apply(rule, params, grad, stepSums, os, t,
+            plan.skippedBefore() + out.skippedSteps, lrScale,
             plan.config().skipOnDivergence())) {
           System.arraycopy(state, 0, netState, 0, state.length);
           stageSums.add(stepSums);
@@ -272,7 +273,7 @@ final class AllReduceStage implements Serializable {
   static void runOnDriver(TrainingRun run, TrainingState st, int steps) {
     long t0 = System.nanoTime();
     RoundPlan plan = new RoundPlan(run.cfg, st.step + 1, steps, run.stepsPerEpoch, run.sizes,
-        st.lrScale, run.totalSteps);
+        st.lrScale, st.skippedSteps, run.totalSteps);
     byte[] token = Tracker.newToken();
     List<Partial> parts;
     float[][] end = null;

@@ -13,10 +13,12 @@ import org.sparkprop.train.TrainConfig;
  * @param stepsPerEpoch S of {@link org.sparkprop.train.EpochPlan}
  * @param partitionRows rows of every partition, so each task knows its share of the round
  * @param lrScale the driver's learning-rate multiplier (halved by skipped divergent steps)
+ * @param skippedBefore divergent steps skipped before the round (optimizers count updates applied)
  * @param totalSteps the run's length in steps, for schedules such as cosine
  */
 record RoundPlan(TrainConfig config, long firstStep, int steps, int stepsPerEpoch,
-                 int[] partitionRows, double lrScale, long totalSteps) implements Serializable {
+                 int[] partitionRows, double lrScale, long skippedBefore, long totalSteps)
+    implements Serializable {
 
   /** The update rule every task of this job applies (schedule over the whole run). */
   org.sparkprop.train.UpdateRule updateRule(org.sparkprop.optim.Optimizer optimizer,

@@ -18,12 +18,14 @@ final class SyncUpdate {
    * Updates {@code params} and {@code state} in place for global step t.
    *
    * @param grad Σ w·∂L/∂θ over the step's global batch; overwritten by the update's gradient
+   * @param skipped divergent steps skipped before t (the optimizer counts t − skipped updates)
    * @param skipOnDivergence when true, a non-finite update is undone before the exception
    * @return false when there was nothing to learn (all-zero sample weights): no update
    * @throws DivergenceException for a non-finite loss, gradient or update
    */
   static boolean apply(UpdateRule rule, float[] params, float[] grad, BatchSums sums,
-                       OptimizerState state, long t, double lrScale, boolean skipOnDivergence) {
+                       OptimizerState state, long t, long skipped, double lrScale,
+                       boolean skipOnDivergence) {
     if (sums.weightSum <= 0) {
       return false;
     }
@@ -34,7 +36,7 @@ final class SyncUpdate {
       backup = new float[1 + state.slotCount()][params.length];
       UpdateRule.save(params, state, backup, 0, grad.length);
     }
-    if (!rule.apply(params, grad, state, t, rule.learningRate(t, lrScale), rule.clipScale(sq), 0,
+    if (!rule.apply(params, grad, state, t - skipped, rule.learningRate(t, lrScale), rule.clipScale(sq), 0,
         grad.length)) {
       if (backup == null) {
         throw new DivergenceException(t, "the update produced non-finite weights", false);

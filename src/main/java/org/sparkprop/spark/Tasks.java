@@ -155,7 +155,7 @@ final class Tasks {
         }
         try {
           rule.step(params, worker.grad(), worker.sums().lossSum, worker.sums().weightSum, os, t,
-              plan.lrScale(), false);
+              plan.skippedBefore(), plan.lrScale(), false);
         } catch (DivergenceException e) {
           out.divergedAt = t;
           out.divergence = e.getMessage();

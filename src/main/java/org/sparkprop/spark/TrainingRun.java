@@ -270,7 +270,8 @@ final class TrainingRun {
       return;
     }
     long t0 = System.nanoTime();
-    RoundPlan plan = new RoundPlan(cfg, st.step + 1, h, stepsPerEpoch, sizes, st.lrScale, totalSteps);
+    RoundPlan plan = new RoundPlan(cfg, st.step + 1, h, stepsPerEpoch, sizes, st.lrScale,
+        st.skippedSteps, totalSteps);
     Broadcast<Snapshot> bc = sc.broadcast(snapshot(st));
     long tb = System.nanoTime();
     Partial total;
@@ -347,7 +348,8 @@ final class TrainingRun {
       return;
     }
     try {
-      SyncUpdate.apply(rule, st.params, total.vector, total.sums, st.optimizer, t, st.lrScale,
+      SyncUpdate.apply(rule, st.params, total.vector, total.sums, st.optimizer, t, st.skippedSteps,
+          st.lrScale,
           cfg.skipOnDivergence());
     } catch (DivergenceException e) {
       skipOrThrow(st, e, t);

@@ -348,7 +348,8 @@ final class LocalRun implements AutoCloseable {
     if (backup != null) {
       UpdateRule.save(cur.params, cur.optimizer, backup, from, to);
     }
-    finite[k] = rule.apply(cur.params, g, cur.optimizer, curT, curLr, curScale, from, to);
+    finite[k] = rule.apply(cur.params, g, cur.optimizer, curT - cur.skippedSteps, curLr, curScale,
+        from, to);
   }
 
   /** Undoes C (onDivergence=skip). */

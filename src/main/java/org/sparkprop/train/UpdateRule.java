@@ -74,24 +74,26 @@ public final class UpdateRule {
   }
 
   /**
-   * g[from,to) ← g·scale, then the optimizer's update of w[from,to). Returns false if an updated
-   * weight is not finite (a finite gradient times a huge rate can still overflow).
+   * g[from,to) ← g·scale, then the optimizer's update of w[from,to). {@code n} is the 1-based count
+   * of this update among those applied (the global step minus the skipped divergent ones): what
+   * bias corrections such as Adam's count. Returns false if an updated weight is not finite (a
+   * finite gradient times a huge rate can still overflow).
    */
-  public boolean apply(float[] w, float[] g, OptimizerState state, long t, float lr, float scale,
+  public boolean apply(float[] w, float[] g, OptimizerState state, long n, float lr, float scale,
                        int from, int to) {
-    applyUnchecked(w, g, state, t, lr, scale, from, to);
+    applyUnchecked(w, g, state, n, lr, scale, from, to);
     return FloatArrays.allFinite(w, from, to);
   }
 
   /** {@link #apply} without scanning the new weights, for replicas whose result is checked later. */
-  public void applyUnchecked(float[] w, float[] g, OptimizerState state, long t, float lr,
+  public void applyUnchecked(float[] w, float[] g, OptimizerState state, long n, float lr,
                              float scale, int from, int to) {
     if (scale != 1f) {
       for (int i = from; i < to; i++) {
         g[i] *= scale;
       }
     }
-    optimizer.update(w, g, state, t, lr, from, to);
+    optimizer.update(w, g, state, n, lr, from, to);
   }
 
   /** Copies w and the optimizer state on [from, to) into {@code backup} (same layout). */
@@ -121,22 +123,23 @@ public final class UpdateRule {
   }
 
   /**
-   * The whole update on one thread. {@code g} holds Σgrad and is overwritten. Returns the gradient
-   * norm (before clipping). With {@code checkWeights} false the new weights are not scanned: for a
+   * The whole update on one thread for global step t, {@code skipped} divergent steps having been
+   * skipped before it. {@code g} holds Σgrad and is overwritten. Returns the gradient norm (before
+   * clipping). With {@code checkWeights} false the new weights are not scanned: for a
    * local-SGD replica, whose weights are a copy checked at the end of its round (and a non-finite
    * weight shows up as a non-finite loss at the next step anyway).
    */
   public double step(float[] w, float[] g, double lossSum, double weightSum, OptimizerState state,
-                     long t, double lrScale, boolean checkWeights) {
+                     long t, long skipped, double lrScale, boolean checkWeights) {
     double sq = prepare(w, g, weightSum, 0, g.length);
     checkFinite(t, lossSum, sq);
     float lr = learningRate(t, lrScale);
     if (checkWeights) {
-      if (!apply(w, g, state, t, lr, clipScale(sq), 0, g.length)) {
+      if (!apply(w, g, state, t - skipped, lr, clipScale(sq), 0, g.length)) {
         throw new DivergenceException(t, "the update produced non-finite weights", false);
       }
     } else {
-      applyUnchecked(w, g, state, t, lr, clipScale(sq), 0, g.length);
+      applyUnchecked(w, g, state, t - skipped, lr, clipScale(sq), 0, g.length);
     }
     return Math.sqrt(sq);
   }

@@ -85,7 +85,7 @@ class GoldenOptimizerTest {
       for (int i = 0; i < n; i++) {
         grad[i] = scale * a[i] * (w[i] - c[i]);         // Σgrad over one row of weight 1
       }
-      rule.step(w, grad, 0.0, 1.0, s, t, 1.0, true);
+      rule.step(w, grad, 0.0, 1.0, s, t, 0, 1.0, true);
       float[] expected = f(cs.get("trajectory").get(t - 1));
       for (int i = 0; i < n; i++) {
         assertEquals(expected[i], w[i], 1e-4 * Math.max(1, Math.abs(expected[i])), "step " + t);

@@ -126,4 +126,22 @@ class OptimizerTest {
     OptimizerState ok = OptimizerState.of(adam, "adam", new float[][] {{1, 2, 3}, {4, 5, 6}}, 3);
     assertEquals(5f, ok.slot("v")[1]);
   }
+
+  /**
+   * Issue 12: Adam's bias correction counted skipped divergent steps as updates. Its first applied
+   * update moves each weight by the full rate (m̂/√v̂ = ±1), whatever the global step; counting a
+   * skipped step would give 0.74 of it at t = 2.
+   */
+  @Test
+  void adamsBiasCorrectionCountsAppliedUpdatesNotSkippedSteps() {
+    Optimizer adam = Optimizers.create("adam", Map.of());
+    org.sparkprop.train.UpdateRule rule = new org.sparkprop.train.UpdateRule(adam,
+        Schedule.constant(0.01), org.sparkprop.nn.Penalty.NONE, 0,
+        List.of(new org.sparkprop.nn.ParamSegment(0, "W", 0, 1, 2, true)));
+    float[] w = {1f, -1f};
+    OptimizerState s = adam.init(2);
+    rule.step(w, new float[] {3f, -0.5f}, 0.0, 1.0, s, 2, 1, 1.0, true);   // step 1 was skipped
+    assertEquals(1f - 0.01f, w[0], 1e-6);
+    assertEquals(-1f + 0.01f, w[1], 1e-6);
+  }
 }
