@@ -17,7 +17,9 @@ import org.sparkprop.linalg.Rng;
  * </pre>
  * R is the number of rows, m the momentum (0.1) and ε = 1e-5, as in PyTorch. In data-parallel
  * training the statistics are those of each replica's share of the batch (as PyTorch DDP without
- * SyncBatchNorm), and replicas' running statistics are averaged at every synchronisation.
+ * SyncBatchNorm), and replicas' running statistics are averaged at every synchronisation. A share
+ * larger than {@code microBatch} rows is normalised per micro-batch, and its running statistics
+ * still move once per step (GradientWorker averages the micro-batches' updates by rows).
  * Scratch: x̂ (R·n) then 1/√(σ²+ε) (n).
  */
 public final class BatchNorm implements Layer {

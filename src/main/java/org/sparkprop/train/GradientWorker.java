@@ -23,12 +23,17 @@ public final class GradientWorker {
   private final float[] grad;
   private final BatchSums sums = new BatchSums();
   private final Rng augmentRng = new Rng(0);
+  /** Batch-norm state at the call's start, and one micro-batch's state after it. */
+  private final float[] stateAtStart;
+  private final float[] stateOfMicroBatch;
 
   public GradientWorker(Network net, int microRows) {
     this.net = net;
     this.microRows = microRows;
     this.ws = net.newWorkspace(microRows);
     this.grad = new float[net.paramCount()];
+    this.stateAtStart = net.initState();
+    this.stateOfMicroBatch = net.initState();
   }
 
   public Network network() {
@@ -52,13 +57,21 @@ public final class GradientWorker {
   /**
    * Adds the gradient over rows {@code idx[from..to)} of {@code block}. Micro-batch i uses noise
    * seed derive(noiseSeed, i) for dropout and augmentation. {@code state} receives batch-norm
-   * running statistics.
+   * running statistics, moved once per call: every micro-batch starts from the state the call was
+   * given, and the call ends with the rows-weighted mean of their results, i.e. one momentum step
+   * towards the micro-batches' mean statistics (as replicas' states are averaged), not one step
+   * per micro-batch.
    */
   public void accumulate(Block block, int[] idx, int from, int to, float[] params, float[] state,
                          long noiseSeed, Augmentation augmentation) {
     Loss loss = net.loss();
     int width = net.outputSize();
     int micro = 0;
+    boolean splitState = state.length > 0 && to - from > microRows;
+    if (splitState) {
+      System.arraycopy(state, 0, stateAtStart, 0, state.length);
+      java.util.Arrays.fill(state, 0f);
+    }
     for (int lo = from; lo < to; lo += microRows, micro++) {
       int hi = Math.min(to, lo + microRows);
       int rows = hi - lo;
@@ -69,7 +82,18 @@ public final class GradientWorker {
         augmentation.apply(ws.input(), rows, block.features(), augmentRng);
       }
       boolean weighted = block.weighted();
-      sums.lossSum += net.lossAndGradient(params, state, ws, rows, weighted, grad, seed, false);
+      float[] target = state;
+      if (splitState) {
+        System.arraycopy(stateAtStart, 0, stateOfMicroBatch, 0, state.length);
+        target = stateOfMicroBatch;
+      }
+      sums.lossSum += net.lossAndGradient(params, target, ws, rows, weighted, grad, seed, false);
+      if (splitState) {
+        float share = rows / (float) (to - from);
+        for (int i = 0; i < state.length; i++) {
+          state[i] += share * stateOfMicroBatch[i];
+        }
+      }
       sums.rows += rows;
       float[] out = ws.output();
       float[] labels = ws.labels();
