@@ -8,6 +8,7 @@
 #   scripts/bench.sh scale [--cluster] accuracy and speed at 2, 8, 32 partitions (and on a cluster)
 #   scripts/bench.sh jobcost [--cluster] one Spark job per synchronisation, against tasks and bytes
 #   scripts/bench.sh sync [--cluster]  per-step sync cost: a Spark job (sync) against allreduce
+#   scripts/bench.sh aggregate         the fixed-order sum of partials against treeAggregate
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 what="${1:-}"
@@ -17,6 +18,11 @@ case "$what" in
     "$SP_ROOT/scripts/setup.sh"
     sp_build
     sp_bench engine org.sparkprop.bench.EngineBench "$@"
+    ;;
+  aggregate)
+    "$SP_ROOT/scripts/setup.sh"
+    sp_build
+    SP_JAVA_OPTS="-Xmx6g" sp_bench aggregate org.sparkprop.spark.AggregationBench
     ;;
   step)
     "$SP_ROOT/scripts/setup.sh"

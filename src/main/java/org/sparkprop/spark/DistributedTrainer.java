@@ -244,20 +244,17 @@ public final class DistributedTrainer {
     }
   }
 
-  /** Distributed evaluation of a trained model on blocks of unscaled data. */
+  /**
+   * Distributed evaluation of a trained model on blocks of unscaled data; the partitions' sums are
+   * added in partition order ({@link FixedTree}), so the figures do not depend on task timing.
+   */
   public static BatchSums evaluate(JavaSparkContext sc, Model model, JavaRDD<Block> blocks,
                                    TrainConfig config) {
-    return evaluate(sc, model, blocks, config, 2);
-  }
-
-  /** As above, with the treeAggregate depth. */
-  public static BatchSums evaluate(JavaSparkContext sc, Model model, JavaRDD<Block> blocks,
-                                   TrainConfig config, int depth) {
     Scaler scaler = model.scaler();
     Broadcast<Snapshot> bc = sc.broadcast(new Snapshot(model.params(), model.netState(), null, null));
     try {
-      return blocks.map(scaler::apply).mapPartitionsWithIndex(new Tasks.Evaluate(bc, config), true)
-          .treeAggregate(new Partial(), Partial::merge, Partial::merge, depth).sums;
+      return FixedTree.sum(blocks.map(scaler::apply)
+          .mapPartitionsWithIndex(new Tasks.Evaluate(bc, config), true)).sums;
     } catch (Exception e) {                                // Spark's SparkException is checked
       throw SparkData.unwrap(e);                           // bad data keeps its own message
     } finally {

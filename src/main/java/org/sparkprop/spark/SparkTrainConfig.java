@@ -28,8 +28,9 @@ import org.sparkprop.optim.Optimizers;
  * @param minReplicaSteps with automatic replicas, the fewest steps per epoch each replica must get
  *     (fewer replicas train small data)
  * @param aggregationDepth depth of treeAggregate (2, as MLlib's default)
- * @param orderedAggregation sum partition results in partition order on the driver (bit-reproducible
- *     for any partition count) instead of treeAggregate's completion order
+ * @param orderedAggregation sum partition results in an order fixed by partition index
+ *     ({@link FixedTree}: bit-reproducible for any partition count and after retries; the default)
+ *     instead of treeAggregate's completion order
  * @param lrScaling how synchronous steps scale the learning rate with the global batch G = R·b
  *     against {@code referenceBatch}: "auto" (sqrt for adaptive optimizers, linear for SGD and
  *     momentum), "linear" (×G/ref, Goyal et al. 2017), "sqrt" (×√(G/ref)) or "none"
@@ -203,7 +204,7 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
     private int replicas = 0;
     private int minReplicaSteps = 100;
     private int aggregationDepth = 2;
-    private boolean orderedAggregation = false;
+    private boolean orderedAggregation = true;
     private String lrScaling = "auto";
     private int referenceBatch = 0;
     private int warmupSteps = -1;

@@ -331,11 +331,7 @@ final class TrainingRun {
 
   Partial aggregate(JavaRDD<Partial> partials) {
     if (dist.orderedAggregation()) {
-      Partial sum = new Partial();
-      for (Partial p : partials.collect()) {                // partition order
-        sum.merge(p);
-      }
-      return sum;
+      return FixedTree.sum(partials);                       // an order fixed by partition index
     }
     return partials.treeAggregate(new Partial(), Partial::merge, Partial::merge,
         dist.aggregationDepth());
