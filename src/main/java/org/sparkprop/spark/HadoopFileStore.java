@@ -22,8 +22,10 @@ public final class HadoopFileStore implements FileStore {
 
   private final Path dir;
   private final FileSystem fs;
+  private final Configuration conf;
 
   public HadoopFileStore(String dir, Configuration conf) throws IOException {
+    this.conf = conf;
     this.dir = new Path(dir);
     FileSystem f = this.dir.getFileSystem(conf);
     // The checksummed local file system leaves .crc files beside ours; our files carry a CRC already.
@@ -34,10 +36,26 @@ public final class HadoopFileStore implements FileStore {
     return new Path(dir, FileStore.checkName(name));
   }
 
+  /** A stream whose close() syncs the bytes to the file system first (hsync). */
   @Override
   public OutputStream create(String name) throws IOException {
     fs.mkdirs(dir);
-    return fs.create(file(name), true);
+    org.apache.hadoop.fs.FSDataOutputStream stream = fs.create(file(name), true);
+    return new java.io.FilterOutputStream(stream) {
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        stream.write(b, off, len);
+      }
+
+      @Override
+      public void close() throws IOException {
+        try {
+          stream.hsync();                           // a crash then cannot leave it empty
+        } finally {
+          stream.close();
+        }
+      }
+    };
   }
 
   @Override
@@ -59,7 +77,14 @@ public final class HadoopFileStore implements FileStore {
   public void rename(String from, String to) throws IOException {
     Path target = file(to);
     if (fs.exists(target)) {
-      fs.delete(target, false);
+      // Replace in one step where the file system can (HDFS, local): never a moment without it.
+      try {
+        org.apache.hadoop.fs.FileContext.getFileContext(fs.getUri(), conf)
+            .rename(file(from), target, org.apache.hadoop.fs.Options.Rename.OVERWRITE);
+        return;
+      } catch (org.apache.hadoop.fs.UnsupportedFileSystemException e) {
+        fs.delete(target, false);                   // object stores: no atomic replace exists
+      }
     }
     if (!fs.rename(file(from), target)) {
       throw new IOException("could not rename " + file(from) + " to " + target);

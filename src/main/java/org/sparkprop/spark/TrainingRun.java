@@ -157,13 +157,11 @@ final class TrainingRun {
 
   TrainingState resumed() {
     try {
-      if (checkpoints == null || checkpoints.latest() == null) {
-        throw new IOException("no checkpoint to resume from in "
-            + (checkpoints == null ? "(no checkpointDir set)" : checkpoints.store().location()));
+      if (checkpoints == null) {
+        throw new IOException("no checkpoint to resume from (no checkpointDir set)");
       }
-      String latest = checkpoints.latest();
-      TrainingState st = checkpoints.load(latest, net, optimizer, outer, configMap(), fingerprint);
-      LOG.info("resuming from {} at step {}", checkpoints.store().describe(latest), st.step);
+      TrainingState st = checkpoints.loadNewestIntact(net, optimizer, outer, configMap(), fingerprint);
+      LOG.info("resuming from {} at step {}", checkpoints.store().location(), st.step);
       return st;
     } catch (IOException e) {
       throw new UncheckedIOException(e.getMessage(), e);

@@ -15,8 +15,9 @@ import org.sparkprop.optim.OptimizerState;
 
 /**
  * Periodic checkpoints of a {@link TrainingState} in a {@link FileStore}: {@code ckpt-<step>.bin},
- * each written atomically (temporary file, then rename), so a crash while writing leaves the
- * previous latest checkpoint intact. The newest {@code keepLast} are kept.
+ * each written atomically (temporary file, synced to the disk, then renamed), so a crash while
+ * writing leaves the previous latest checkpoint intact, and resuming skips a newest checkpoint that
+ * a power loss left damaged ({@link #loadNewestIntact}). The newest {@code keepLast} are kept.
  *
  * <p>A checkpoint holds the weights, batch-norm state, optimizer state (and the outer optimizer's in
  * local SGD), the step, learning-rate scale, early-stopping state with the best weights, the metrics
@@ -24,6 +25,8 @@ import org.sparkprop.optim.OptimizerState;
  * a different network, optimizer, seed, batch size or data is refused with the differences listed.
  */
 public final class Checkpoints {
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Checkpoints.class);
 
   static final String PREFIX = "ckpt-";
   static final String SUFFIX = ".bin";
@@ -157,7 +160,12 @@ public final class Checkpoints {
   public TrainingState load(String name, Network net, Optimizer optimizer, Optimizer outer,
                             Map<String, Object> config, Map<String, Object> dataFingerprint)
       throws IOException {
-    ArrayFile.Content c = ArrayFile.read(store, name);
+    ArrayFile.Content c;
+    try {
+      c = ArrayFile.read(store, name);
+    } catch (IOException e) {
+      throw new Damaged(e.getMessage(), e);
+    }
     String where = store.describe(name);
     ObjectNode h = c.header();
     if (!"checkpoint".equals(h.path("kind").asText())) {
@@ -211,6 +219,47 @@ public final class Checkpoints {
       st.history.add(ArrayFile.json().treeToValue(m, EpochMetrics.class));
     }
     return st;
+  }
+
+  /** A checkpoint file that cannot be read back: truncated, corrupted (its CRC fails) or missing. */
+  public static final class Damaged extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    Damaged(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * Loads the newest checkpoint that reads back intact, warning about each newer damaged one it
+   * skips (a crash or power loss can leave the newest truncated). A checkpoint of another run is
+   * not skipped: that is an error, as in {@link #load}.
+   *
+   * @throws IOException when there is none, or none is intact
+   */
+  public TrainingState loadNewestIntact(Network net, Optimizer optimizer, Optimizer outer,
+                                        Map<String, Object> config,
+                                        Map<String, Object> dataFingerprint) throws IOException {
+    List<Long> s = steps();
+    if (s.isEmpty()) {
+      throw new IOException("no checkpoint to resume from in " + store.location());
+    }
+    Damaged last = null;
+    for (int i = s.size() - 1; i >= 0; i--) {
+      String name = name(s.get(i));
+      try {
+        TrainingState st = load(name, net, optimizer, outer, config, dataFingerprint);
+        if (last != null) {
+          LOG.warn("resuming from the older intact checkpoint {} instead", store.describe(name));
+        }
+        return st;
+      } catch (Damaged e) {
+        LOG.warn("skipping damaged checkpoint {}: {}", store.describe(name), e.getMessage());
+        last = e;
+      }
+    }
+    throw new IOException("no intact checkpoint in " + store.location() + " (the newest: "
+        + last.getMessage() + ")", last);
   }
 
   /** As it reads back from a file: number node types depend on the text, not the Java type. */

@@ -27,10 +27,22 @@ public final class LocalFileStore implements FileStore {
     return dir.resolve(FileStore.checkName(name));
   }
 
+  /** A buffered stream whose close() forces the bytes to the disk first (fsync). */
   @Override
   public OutputStream create(String name) throws IOException {
     Files.createDirectories(dir);
-    return Files.newOutputStream(file(name));
+    java.io.FileOutputStream file = new java.io.FileOutputStream(file(name).toFile());
+    return new java.io.BufferedOutputStream(file, 1 << 16) {
+      @Override
+      public void close() throws IOException {
+        try {
+          flush();
+          file.getFD().sync();                     // a power loss then cannot leave it empty
+        } finally {
+          super.close();
+        }
+      }
+    };
   }
 
   @Override
@@ -55,6 +67,12 @@ public final class LocalFileStore implements FileStore {
           StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(file(from), file(to), StandardCopyOption.REPLACE_EXISTING);
+    }
+    try (java.nio.channels.FileChannel d = java.nio.channels.FileChannel.open(dir,
+        java.nio.file.StandardOpenOption.READ)) {
+      d.force(true);                                // the rename itself reaches the disk
+    } catch (IOException | UnsupportedOperationException ignored) {
+      // a directory that cannot be opened for sync (some file systems): the rename still happened
     }
   }
 

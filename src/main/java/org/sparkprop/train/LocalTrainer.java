@@ -123,15 +123,13 @@ public final class LocalTrainer {
 
   /** Resumes from the latest checkpoint in the configured store. */
   public TrainingResult resume(List<Block> shards, Block validation) throws IOException {
-    if (checkpoints == null || checkpoints.latest() == null) {
-      throw new IOException("no checkpoint to resume from"
-          + (checkpoints == null ? " (no checkpoint store configured)" : " in "
-          + checkpoints.store().location()));
+    if (checkpoints == null) {
+      throw new IOException("no checkpoint to resume from (no checkpoint store configured)");
     }
     Network net = cfg.buildNetwork();
-    TrainingState st = checkpoints.load(checkpoints.latest(), net, cfg.buildOptimizer(), null,
-        cfg.toMap(), DataFingerprint.of(shards));
-    LOG.info("resuming from {} at step {}", checkpoints.latest(), st.step);
+    TrainingState st = checkpoints.loadNewestIntact(net, cfg.buildOptimizer(), null, cfg.toMap(),
+        DataFingerprint.of(shards));
+    LOG.info("resuming from {} at step {}", checkpoints.store().location(), st.step);
     return fit(shards, validation, st);
   }
 

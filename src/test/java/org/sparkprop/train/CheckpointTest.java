@@ -63,6 +63,41 @@ class CheckpointTest {
     assertArrayEquals(straight.model().params(), resumed.model().params());
   }
 
+  /**
+   * Issue 12: after a power loss the newest checkpoint can be truncated or corrupt; resuming then
+   * refused to go on. It now skips it, warns, and resumes from the newest intact one, ending with
+   * the weights of an uninterrupted run. With none intact it says so.
+   */
+  @Test
+  void resumingSkipsADamagedNewestCheckpoint() throws IOException {
+    Block data = ToySets.twoMoons(400, 0.2, 3);
+    TrainConfig c = config(4);
+    TrainingResult straight = new LocalTrainer(c).fit(List.of(data), null, null);
+    Path store = dir.resolve("damaged");
+    Checkpoints ck = new Checkpoints(new LocalFileStore(store), 3);
+    assertThrows(Crash.class, () -> new LocalTrainer(c).checkpoints(ck, 1)
+        .listener(crashAfter(3)).fit(List.of(data), null, null));
+    List<Long> steps = ck.steps();
+    assertEquals(3, steps.size());
+    Path newest = store.resolve(Checkpoints.name(steps.get(2)));
+    byte[] bytes = java.nio.file.Files.readAllBytes(newest);
+    java.nio.file.Files.write(newest, java.util.Arrays.copyOf(bytes, bytes.length / 2));   // torn
+    Path middle = store.resolve(Checkpoints.name(steps.get(1)));
+    byte[] flipped = java.nio.file.Files.readAllBytes(middle);
+    flipped[flipped.length / 2] ^= 0x10;                                         // one bit rotted
+    java.nio.file.Files.write(middle, flipped);
+    TrainingResult resumed = new LocalTrainer(c).checkpoints(ck, 3).resume(List.of(data), null);
+    assertArrayEquals(straight.model().params(), resumed.model().params(),
+        "resumed from the oldest, intact checkpoint: the same weights");
+    // Nothing intact: a clear error, no training from scratch.
+    for (long step : ck.steps()) {                       // those the resumed run wrote too
+      java.nio.file.Files.write(store.resolve(Checkpoints.name(step)), new byte[10]);
+    }
+    IOException e = assertThrows(IOException.class,
+        () -> new LocalTrainer(c).checkpoints(ck, 3).resume(List.of(data), null));
+    assertTrue(e.getMessage().contains("no intact checkpoint"), e.getMessage());
+  }
+
   /** A simulated crash of the training process. */
   static final class Crash extends RuntimeException {
     private static final long serialVersionUID = 1L;
