@@ -22,7 +22,7 @@ import org.sparkprop.train.ModelIO;
  *                              paramMap, defaultParamMap) plus "sparkpropFormatVersion", so that
  *                              Pipeline and CrossValidator loading find the class
  *   path/model/                the engine's model directory, the format `sparkprop train` writes
- *                              (metadata.json + weights.bin)
+ *                              (metadata.json + the weights file it names)
  * </pre>
  * Loading checks the class and the format version and fails clearly on a mismatch; nothing in the
  * files is executed (JSON and float arrays only).

@@ -18,11 +18,17 @@ import org.sparkprop.nn.NetworkSpec;
  * The saved form of a {@link Model}, shared by the command line and the Spark ML persistence:
  * a directory with
  * <pre>
- *   metadata.json   {"format": "sparkprop-model", "formatVersion": 1, "network", "loss",
- *                    "numFeatures", "numClasses", "classNames", "scaling", "paramCount",
- *                    "stateCount", "provenance": {config, seed, versions, data source, metrics}}
- *   weights.bin     an {@link ArrayFile}: params, netState, scaler.shift, scaler.scale (float32)
+ *   metadata.json       {"format": "sparkprop-model", "formatVersion": 1, "network", "loss",
+ *                        "numFeatures", "numClasses", "classNames", "scaling", "paramCount",
+ *                        "stateCount", "weightsFile", "provenance": {config, seed, versions, data
+ *                        source, metrics}}
+ *   weights-<id>.bin    an {@link ArrayFile}: params, netState, scaler.shift, scaler.scale (float32)
  * </pre>
+ * A save writes a new weights file under a name of its own, then the metadata naming it (one
+ * atomic rename: the commit), then deletes the older weights files. A reader follows the metadata,
+ * so it sees the old model or the new one, never old metadata (classes, scaling) with new weights,
+ * whenever a save is interrupted. Models saved before this named their weights {@code weights.bin}
+ * (no "weightsFile") and load as before.
  * Loading never executes anything from the files (JSON and raw floats only), checks the format
  * name and version, rebuilds the network from its spec and checks every array length against it.
  */
@@ -61,12 +67,42 @@ public final class ModelIO {
     arrays.put("scaler.shift", model.scaler().shift());
     arrays.put("scaler.scale", model.scaler().scale());
     ObjectNode header = ArrayFile.json().createObjectNode().put("kind", "model-weights");
-    ArrayFile.writeAtomically(store, WEIGHTS, header, arrays);
+    String weights = "weights-" + java.util.HexFormat.of().formatHex(randomId()) + ".bin";
+    meta.put("weightsFile", weights);
+    ArrayFile.writeAtomically(store, weights, header, arrays);
     String tmp = "." + METADATA + ".tmp";
     try (OutputStream out = store.create(tmp)) {
       out.write(ArrayFile.json().writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
     }
-    store.rename(tmp, METADATA);
+    store.rename(tmp, METADATA);                            // the commit: readers now see the new model
+    for (String name : store.list()) {
+      if (!name.equals(weights) && (name.equals(WEIGHTS)
+          || name.startsWith("weights-") && name.endsWith(".bin"))) {
+        store.delete(name);
+      }
+    }
+  }
+
+  private static byte[] randomId() {
+    byte[] id = new byte[8];
+    new java.security.SecureRandom().nextBytes(id);
+    return id;
+  }
+
+  /** The weights file the model in {@code store} uses, as its metadata names it. */
+  public static String weightsFile(FileStore store) throws IOException {
+    try (InputStream in = store.open(METADATA)) {
+      return weightsFileOf(ArrayFile.json().readTree(in));
+    }
+  }
+
+  private static String weightsFileOf(JsonNode meta) throws IOException {
+    String name = meta.path("weightsFile").asText(WEIGHTS);
+    try {
+      return FileStore.checkName(name);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("the model's metadata names weights file '" + name + "': " + e.getMessage());
+    }
   }
 
   /** Loads a model saved by {@link #save}; any mismatch or damage is a clear error. */
@@ -97,8 +133,9 @@ public final class ModelIO {
     } catch (IllegalArgumentException e) {
       throw new IOException(where + ": bad network in metadata: " + e.getMessage(), e);
     }
-    ArrayFile.Content c = ArrayFile.read(store, WEIGHTS);
-    String wf = store.describe(WEIGHTS);
+    String weights = weightsFileOf(meta);
+    ArrayFile.Content c = ArrayFile.read(store, weights);
+    String wf = store.describe(weights);
     float[] params = c.array("params", wf);
     float[] state = c.array("netState", wf);
     float[] shift = c.array("scaler.shift", wf);

@@ -53,7 +53,9 @@ class CommandLineTest {
     JsonNode summary = train.lastJson();
     assertTrue(summary.get("test_accuracy").asDouble() > 0.95, summary.toString());
     assertTrue(summary.get("train_seconds").asDouble() > 0);
-    for (String f : List.of("model/metadata.json", "model/weights.bin", "metrics.csv", "metrics.json",
+    String weights = "model/" + org.sparkprop.train.ModelIO.weightsFile(
+        new org.sparkprop.train.LocalFileStore(out.resolve("model")));
+    for (String f : List.of("model/metadata.json", weights, "metrics.csv", "metrics.json",
         "training.png", "summary.json", "config.json")) {
       assertTrue(Files.size(out.resolve(f)) > 0, f);
     }

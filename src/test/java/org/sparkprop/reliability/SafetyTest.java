@@ -2,6 +2,7 @@ package org.sparkprop.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,7 +64,7 @@ class SafetyTest {
     }
     LocalFileStore store = new LocalFileStore(dir);
     ModelIO.save(smallModel(), store, false);
-    Files.write(dir.resolve(ModelIO.WEIGHTS), bytes.toByteArray());
+    Files.write(dir.resolve(ModelIO.weightsFile(store)), bytes.toByteArray());
     IOException e = assertThrows(IOException.class, () -> ModelIO.load(store));
     assertTrue(e.getMessage().contains("not a Sparkprop weights or checkpoint file"), e.getMessage());
   }
@@ -97,10 +98,11 @@ class SafetyTest {
     assertTrue(again.getMessage().contains("already exists"), again.getMessage());
     ModelIO.save(m, store, true);
     assertArrayEquals(m.params(), ModelIO.load(store).params());
-    byte[] w = Files.readAllBytes(dir.resolve(ModelIO.WEIGHTS));
-    Files.write(dir.resolve(ModelIO.WEIGHTS), java.util.Arrays.copyOf(w, w.length - 20));
+    String weights = ModelIO.weightsFile(store);
+    byte[] w = Files.readAllBytes(dir.resolve(weights));
+    Files.write(dir.resolve(weights), java.util.Arrays.copyOf(w, w.length - 20));
     IOException e = assertThrows(IOException.class, () -> ModelIO.load(store));
-    assertTrue(e.getMessage().contains("weights.bin"), e.getMessage());
+    assertTrue(e.getMessage().contains(weights), e.getMessage());
   }
 
   /** A store whose writes die after {@code limit} bytes, like a process killed mid-write. */
@@ -180,5 +182,36 @@ class SafetyTest {
     for (String evil : List.of("../x", "a/b", "..", "/etc/passwd", "a\\b")) {
       assertThrows(IllegalArgumentException.class, () -> store.create(evil), evil);
     }
+  }
+
+  /**
+   * Issue 12: a model was saved as two renames (weights, then metadata), so a crash between them
+   * paired the old metadata (classes, scaling) with the new weights, silently. Now the metadata
+   * names its own weights file and is the single commit: interrupted right before it, a save leaves
+   * the old model whole; after it, the new one; older weights files are then removed.
+   */
+  @Test
+  void aSaveInterruptedBeforeItsCommitLeavesTheOldModelWhole() throws IOException {
+    LocalFileStore store = new LocalFileStore(dir);
+    Model old = smallModel();
+    ModelIO.save(old, store, false);
+    String oldWeights = ModelIO.weightsFile(store);
+    // The new save's weights were written, its metadata not yet renamed into place.
+    float[] changed = old.params().clone();
+    changed[0] += 1f;
+    Model fresh = new Model(old.network(), changed, old.netState(), old.scaler(),
+        List.of("yes", "no"), old.provenance());
+    LocalFileStore side = new LocalFileStore(dir.resolve("side"));
+    ModelIO.save(fresh, side, false);
+    Files.copy(dir.resolve("side").resolve(ModelIO.weightsFile(side)),
+        dir.resolve(ModelIO.weightsFile(side)));
+    Model read = ModelIO.load(store);
+    assertArrayEquals(old.params(), read.params());
+    assertEquals(old.classNames(), read.classNames());
+    ModelIO.save(fresh, store, true);                         // a whole save
+    Model now = ModelIO.load(store);
+    assertArrayEquals(fresh.params(), now.params());
+    assertEquals(List.of("yes", "no"), now.classNames());
+    assertFalse(Files.exists(dir.resolve(oldWeights)), "older weights removed after the commit");
   }
 }
