@@ -288,9 +288,7 @@ public final class ChainAllReduce implements Collective {
           e.setFrom(down.incoming(lo * b, (hi - lo) * b), lo, hi);
         }
         if (up != null) {
-          ByteBuffer out = up.outgoing(lo * b, (hi - lo) * b);
-          e.put(out, lo, hi);
-          up.send(out.flip(), false);
+          sendChunk(up, e, lo, hi, false);
         }
       }
       if (down != null) {
@@ -363,14 +361,10 @@ public final class ChainAllReduce implements Collective {
           e.addFrom(down.incoming(lo * b, (hi - lo) * b), lo, hi);
         }
         if (up != null) {
-          ByteBuffer out = up.outgoing(lo * b, (hi - lo) * b);
-          e.put(out, lo, hi);
-          up.send(out.flip(), false);
+          sendChunk(up, e, lo, hi, false);
         } else {
           e.roundAsSent(lo, hi);                          // last rank: the sum is final
-          ByteBuffer out = down.outgoing(lo * b, (hi - lo) * b);
-          e.put(out, lo, hi);
-          down.send(out.flip(), true);
+          sendChunk(down, e, lo, hi, true);
         }
       }
       if (up != null) {
@@ -390,9 +384,7 @@ public final class ChainAllReduce implements Collective {
           int hi = Math.min(n, lo + CHUNK);
           e.setFrom(up.incoming(lo * b, (hi - lo) * b), lo, hi);
           if (down != null) {
-            ByteBuffer out = down.outgoing(lo * b, (hi - lo) * b);
-            e.put(out, lo, hi);
-            down.send(out.flip(), true);
+            sendChunk(down, e, lo, hi, true);
           }
         }
       }
@@ -408,6 +400,15 @@ public final class ChainAllReduce implements Collective {
       close();                  // unusable now; closing lets the neighbours fail at once, not at their timeout
       throw explained;
     }
+  }
+
+  /** Writes elements [lo, hi) into {@code link}'s outgoing bytes of this call and sends them. */
+  private static void sendChunk(Link link, Elements e, int lo, int hi, boolean now)
+      throws IOException {
+    int b = e.bytes();
+    ByteBuffer out = link.outgoing(lo * b, (hi - lo) * b);
+    e.put(out, lo, hi);
+    link.send(out.flip(), now);
   }
 
   /** Reads the header from below and checks it; {@code extras} become (partial sums) + own. */
