@@ -1,14 +1,10 @@
 package org.sparkprop.collective;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * All-reduce along a pipelined chain of ranks 0 — 1 — … — R−1, one TCP connection between
@@ -35,7 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChainAllReduce implements Collective {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ChainAllReduce.class);
   static final String PURPOSE = "sparkprop-chain";
   /** Elements per pipelined chunk (128 KB of floats). */
   static final int CHUNK = 32 * 1024;
@@ -110,7 +105,7 @@ public final class ChainAllReduce implements Collective {
     Link prev = null;
     try {
       if (rank < size - 1) {
-        TcpLink tcp = connectTo(rank, rank + 1, addresses.get(rank + 1), token, dog);
+        TcpLink tcp = Connections.connectTo(rank, rank + 1, addresses.get(rank + 1), token, dog);
         next = tcp;
         try (Watchdog.Armed a = dog.arm("offering shared memory to rank " + (rank + 1), tcp.channel)) {
           next = SharedMemory.offer(tcp, sharedBytes);
@@ -119,7 +114,7 @@ public final class ChainAllReduce implements Collective {
         }
       }
       if (rank > 0) {
-        TcpLink tcp = acceptFrom(rank - 1, addresses.get(rank - 1), server, token, dog);
+        TcpLink tcp = Connections.acceptFrom(rank - 1, addresses.get(rank - 1), server, token, dog);
         prev = tcp;
         try (Watchdog.Armed a = dog.arm("answering rank " + (rank - 1) + "'s shared memory offer",
             tcp.channel)) {
@@ -140,73 +135,6 @@ public final class ChainAllReduce implements Collective {
       server.close();
       dog.close();
       throw e;
-    }
-  }
-
-  private static TcpLink connectTo(int rank, int peer, String address, byte[] token, Watchdog dog)
-      throws IOException {
-    InetSocketAddress to = parse(address);
-    long deadline = System.currentTimeMillis() + dog.timeoutMs();
-    while (true) {
-      SocketChannel ch = SocketChannel.open();
-      try (Watchdog.Armed a = dog.arm("connecting to rank " + peer + " at " + address, ch)) {
-        ch.connect(to);
-        Handshake.prove(ch, token, PURPOSE, rank);
-        return new TcpLink(ch, peer, address);
-      } catch (IOException e) {
-        ch.close();
-        IOException explained = dog.explain(e);
-        if (explained != e || System.currentTimeMillis() > deadline
-            || e.getMessage() != null && e.getMessage().contains("token")) {
-          throw explained instanceof CollectiveTimeoutException ? explained : new IOException(
-              "rank " + rank + " could not connect to rank " + peer + " at " + address + ": " + e.getMessage(), e);
-        }
-        sleep(50);                                  // not listening yet: try again
-      }
-    }
-  }
-
-  private static TcpLink acceptFrom(int peer, String address, ServerSocketChannel server, byte[] token,
-                                 Watchdog dog) throws IOException {
-    try (Watchdog.Armed a = dog.arm("waiting for rank " + peer + " (" + address + ") to connect", server)) {
-      while (true) {
-        SocketChannel ch;
-        try {
-          ch = server.accept();
-        } catch (IOException e) {
-          throw dog.explain(e);
-        }
-        int who;
-        try (Watchdog.Armed b = dog.arm("checking a connection's token", ch)) {
-          who = Handshake.challenge(ch, token, PURPOSE);
-        } catch (IOException e) {
-          who = -1;
-        }
-        if (who == peer) {
-          return new TcpLink(ch, peer, address);
-        }
-        LOG.warn("refused a connection from {} that did not prove this job's token (as rank {})",
-            ch.socket().getRemoteSocketAddress(), who);
-        ch.close();
-      }
-    }
-  }
-
-  static InetSocketAddress parse(String hostPort) {
-    int colon = hostPort.lastIndexOf(':');
-    if (colon <= 0) {
-      throw new IllegalArgumentException("expected host:port, got '" + hostPort + "'");
-    }
-    return new InetSocketAddress(hostPort.substring(0, colon),
-        Integer.parseInt(hostPort.substring(colon + 1)));
-  }
-
-  private static void sleep(long ms) throws IOException {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
     }
   }
 

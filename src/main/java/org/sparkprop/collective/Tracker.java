@@ -197,7 +197,7 @@ public final class Tracker implements AutoCloseable {
     try (Watchdog dog = new Watchdog(timeoutMs); SocketChannel ch = SocketChannel.open()) {
       try (Watchdog.Armed a = dog.arm("waiting at the driver's tracker " + tracker
           + " for every rank to start (rank " + rank + " was ready)", ch)) {
-        ch.connect(ChainAllReduce.parse(tracker));
+        ch.connect(Connections.parse(tracker));
         Handshake.prove(ch, token, PURPOSE, rank);
         byte[] addr = myAddress.getBytes(StandardCharsets.UTF_8);
         Handshake.write(ch, ByteBuffer.allocate(12 + addr.length).putInt(1).putInt(attempt)
@@ -219,7 +219,7 @@ public final class Tracker implements AutoCloseable {
     try (Watchdog dog = new Watchdog(timeoutMs); SocketChannel ch = SocketChannel.open()) {
       try (Watchdog.Armed a = dog.arm("uploading rank " + rank + "'s results to the driver's tracker "
           + tracker, ch)) {
-        ch.connect(ChainAllReduce.parse(tracker));
+        ch.connect(Connections.parse(tracker));
         Handshake.prove(ch, token, PURPOSE, rank);
         Handshake.write(ch, ByteBuffer.allocate(8).putInt(2).putInt(attempt).flip());
         Vectors.writeNumbers(ch, numbers);

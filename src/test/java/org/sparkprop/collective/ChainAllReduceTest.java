@@ -348,7 +348,7 @@ class ChainAllReduceTest {
       // Rank 1 waits for rank 0; an impostor with another token connects first and is refused.
       Future<ChainAllReduce> waiting = pool.submit(() ->
           ChainAllReduce.connect(1, List.of("127.0.0.1:9", rank1), server, token, 10_000));
-      try (SocketChannel impostor = SocketChannel.open(ChainAllReduce.parse(rank1))) {
+      try (SocketChannel impostor = SocketChannel.open(Connections.parse(rank1))) {
         IOException e = assertThrows(IOException.class,
             () -> Handshake.prove(impostor, Handshake.newToken(), ChainAllReduce.PURPOSE, 0));
         assertTrue(e.getMessage().contains("token"), e.getMessage());
