@@ -240,7 +240,6 @@ final class AllReduceStage implements Serializable {
       } catch (DivergenceException e) {
         if (!plan.config().skipOnDivergence()) {
           out.divergedAt = t;
-          out.divergence = e.getMessage();
           break;
         }
         lrScale *= 0.5;                                     // every rank skips the same step

@@ -250,7 +250,7 @@ final class TrainingRun {
   LocalStepsPolicy.JobTiming last;
 
   Snapshot snapshot(TrainingState st) {
-    if (outer == null && dist.mode() != SyncMode.ALLREDUCE) {
+    if (outer == null) {                                   // sync steps: the optimizer stays here
       return new Snapshot(st.params, st.netState, null, null);
     }
     float[][] slots = new float[st.optimizer.slotCount()][];
