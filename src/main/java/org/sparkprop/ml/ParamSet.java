@@ -139,7 +139,9 @@ public final class ParamSet implements java.io.Serializable {
         ParamValidators.gtEq(0));
     numReplicas = new IntParam(owner, "numReplicas", "copies of the model that step independently "
         + "(0 = min(partitions, task slots, rows / (batchSize x 100)))", ParamValidators.gtEq(0));
-    aggregationDepth = new IntParam(owner, "aggregationDepth", "depth of the tree that sums the feature-scaling statistics (and of treeAggregate where sums may follow task order)", ParamValidators.gtEq(1));
+    aggregationDepth = new IntParam(owner, "aggregationDepth", "depth of the tree that sums the "
+        + "feature-scaling statistics (partials themselves sum in a fixed order)",
+        ParamValidators.gtEq(1));
     checkpointDir = new Param<>(owner, "checkpointDir", "Hadoop path for training checkpoints; each "
         + "fit writes into its own subfolder (empty = none)");
     checkpointInterval = new IntParam(owner, "checkpointInterval", "Spark jobs between checkpoints",
