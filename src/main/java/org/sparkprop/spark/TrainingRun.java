@@ -95,7 +95,7 @@ final class TrainingRun {
     this.hook = hook;
     int globalBatch = base.batchSize() <= 0 ? 0 : base.batchSize() * sizes.length;
     this.stepsPerEpoch = EpochPlan.stepsPerEpoch(sizes, globalBatch);
-    this.totalSteps = (long) stepsPerEpoch * base.epochs();
+    this.totalSteps = (long) stepsPerEpoch * base.plannedEpochs(stepsPerEpoch);
     LearningRateRule lr = LearningRateRule.of(dist, base, sizes.length, stepsPerEpoch, totalSteps);
     if (lr.factor() != 1) {
       LOG.info("synchronous steps of {} replicas x {} rows: learning rate x {} ({} rule), warm-up "
@@ -171,7 +171,7 @@ final class TrainingRun {
   TrainingResult train(boolean resume) {
     TrainingState st = resume ? resumed() : fresh();
     for (TrainingListener l : listeners) {
-      l.onStart(cfg.epochs(), stepsPerEpoch, rows);
+      l.onStart(cfg.plannedEpochs(stepsPerEpoch), stepsPerEpoch, rows);
     }
     int h = localSteps.resolve(st);
     stats.localSteps = h;
@@ -216,7 +216,8 @@ final class TrainingRun {
           prior + (System.nanoTime() - t0) / 1e9);
       st.history.add(m);
       double monitored = valSums == null ? m.trainLoss() : m.validationLoss();
-      if (st.observe(monitored, epoch + 1, cfg.patience(), cfg.minDelta())) {
+      if (st.observe(monitored, epoch + 1, cfg.patience(), cfg.minDelta(),
+          st.step >= cfg.minSteps())) {
         stopped = true;
         st.stopped = true;
         LOG.info("early stopping after epoch {} (best epoch {})", epoch + 1, st.bestEpoch);

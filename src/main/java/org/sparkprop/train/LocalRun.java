@@ -77,7 +77,7 @@ final class LocalRun implements AutoCloseable {
         shards.stream().mapToInt(Block::rows).toArray(), cfg.batchSize());
     this.optimizer = cfg.buildOptimizer();
     this.penalty = cfg.buildPenalty();
-    this.rule = new UpdateRule(optimizer, cfg.buildSchedule((long) stepsPerEpoch * cfg.epochs()),
+    this.rule = new UpdateRule(optimizer, cfg.buildSchedule((long) stepsPerEpoch * cfg.plannedEpochs(stepsPerEpoch)),
         penalty, cfg.clipNorm(), net.segments());
     this.runner = new ParallelRunner(threads, "sparkprop-trainer");
     int micro = Math.min(cfg.microBatch(), Math.max(1, (int) Math.min(rows, Integer.MAX_VALUE)));
@@ -115,14 +115,15 @@ final class LocalRun implements AutoCloseable {
     if (cfg.usesFullBatchSolver()) {
       return trainFullBatch(st, scaler);
     }
+    int epochs = cfg.plannedEpochs(stepsPerEpoch);
     for (TrainingListener l : listeners) {
-      l.onStart(cfg.epochs(), stepsPerEpoch, rows);
+      l.onStart(epochs, stepsPerEpoch, rows);
     }
     long t0 = System.nanoTime();
     double priorSeconds = st.history.isEmpty() ? 0 : st.history.get(st.history.size() - 1).elapsedSeconds();
     int startEpoch = st.epoch(stepsPerEpoch);
     boolean stoppedEarly = st.stopped;
-    for (int epoch = startEpoch; epoch < cfg.epochs() && !stoppedEarly; epoch++) {
+    for (int epoch = startEpoch; epoch < epochs && !stoppedEarly; epoch++) {
       long e0 = System.nanoTime();
       epochSums.reset();
       for (int p = 0; p < shards.size(); p++) {
@@ -146,14 +147,15 @@ final class LocalRun implements AutoCloseable {
           priorSeconds + (System.nanoTime() - t0) / 1e9);
       st.history.add(m);
       double monitored = valSums == null ? m.trainLoss() : m.validationLoss();
-      if (st.observe(monitored, epoch + 1, cfg.patience(), cfg.minDelta())) {
+      if (st.observe(monitored, epoch + 1, cfg.patience(), cfg.minDelta(),
+        st.step >= cfg.minSteps())) {
         stoppedEarly = true;
         st.stopped = true;
         LOG.info("early stopping after epoch {}: no improvement over {} epochs (best epoch {})",
             epoch + 1, cfg.patience(), st.bestEpoch);
       }
       if (checkpoints != null && ((epoch + 1) % checkpointEveryEpochs == 0 || stoppedEarly
-          || epoch + 1 == cfg.epochs())) {
+          || epoch + 1 == epochs)) {
         try {
           checkpoints.save(st, net, cfg.toMap(), fingerprint);
         } catch (IOException e) {

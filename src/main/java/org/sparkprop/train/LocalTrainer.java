@@ -80,8 +80,9 @@ public final class LocalTrainer {
   public TrainingResult fit(Block train, Block validation) {
     Block trainPart = train;
     Block val = validation;
-    if (val == null && cfg.validationFraction() > 0) {
-      Block[] split = Blocks.split(train, cfg.validationFraction(), cfg.seed());
+    double share = cfg.validationShare(train.rows());
+    if (val == null && share > 0) {
+      Block[] split = Blocks.split(train, share, cfg.seed());
       trainPart = split[0];
       val = split[1];
     }

@@ -35,9 +35,13 @@ import org.sparkprop.optim.Schedule;
  * @param penalty none, l2(λ), l1(λ) or elasticnet(λ,α)
  * @param clipNorm clip the gradient to this global norm; 0 = off
  * @param batchSize rows per step (global, across threads and partitions); 0 = full batch
- * @param epochs passes over the training data
+ * @param epochs the most passes over the training data (the cap; early stopping may end sooner)
+ * @param minSteps with early stopping on, the fewest optimizer steps: small data gets more epochs
+ *     to reach them, and early stopping waits for them; 0 = none
  * @param threads threads the local trainer uses (Spark uses partitions instead)
- * @param validationFraction share of the training rows held out for validation; 0 = none
+ * @param validationFraction share of the training rows held out for validation; 0 = none;
+ *     −1 = automatic: {@link #AUTO_VALIDATION_SHARE} once the data has {@link #AUTO_VALIDATION_ROWS}
+ *     rows and early stopping is on, else none ({@link #validationShare})
  * @param patience early stopping after this many epochs without improvement; 0 = off
  * @param minDelta the smallest change that counts as an improvement
  * @param restoreBest at the end of early stopping, return the best epoch's weights
@@ -49,7 +53,7 @@ import org.sparkprop.optim.Schedule;
 public record TrainConfig(
     String network, String loss, String init, long seed,
     String optimizer, Map<String, Double> optimizerParams, double learningRate, String schedule,
-    String penalty, double clipNorm, int batchSize, int epochs, int threads,
+    String penalty, double clipNorm, int batchSize, int epochs, int minSteps, int threads,
     double validationFraction, int patience, double minDelta, boolean restoreBest,
     String onDivergence, int microBatch, boolean shuffle, String scaling)
     implements java.io.Serializable {
@@ -91,11 +95,15 @@ public record TrainConfig(
     positive("epochs", epochs);
     positive("threads", threads);
     positive("microBatch", microBatch);
+    if (minSteps < 0) {
+      throw new IllegalArgumentException("minSteps must be >= 0 (0 = none), got " + minSteps);
+    }
     if (batchSize < 0) {
       throw new IllegalArgumentException("batchSize must be >= 0 (0 = full batch), got " + batchSize);
     }
-    if (!(validationFraction >= 0 && validationFraction < 1)) {
-      throw new IllegalArgumentException("validationFraction must be in [0, 1), got " + validationFraction);
+    if (!(validationFraction >= 0 && validationFraction < 1 || validationFraction == AUTO)) {
+      throw new IllegalArgumentException("validationFraction must be in [0, 1), or -1 (automatic), got "
+          + validationFraction);
     }
     if (patience < 0 || !(minDelta >= 0) || !(clipNorm >= 0)) {
       throw new IllegalArgumentException("patience, minDelta and clipNorm must be >= 0");
@@ -123,6 +131,41 @@ public record TrainConfig(
 
   public Network buildNetwork() {
     return Network.of(network, loss);
+  }
+
+  /** validationFraction's automatic value. */
+  public static final double AUTO = -1;
+  /** The automatic validation split holds out this share of the rows ... */
+  public static final double AUTO_VALIDATION_SHARE = 0.1;
+  /** ... from training sets of at least this many rows. */
+  public static final long AUTO_VALIDATION_ROWS = 5000;
+
+  /**
+   * The share of {@code rows} training rows to hold out for validation: validationFraction, or,
+   * when automatic, {@link #AUTO_VALIDATION_SHARE} if early stopping is on and the data has at
+   * least {@link #AUTO_VALIDATION_ROWS} rows (smaller sets keep every row for training and stop on
+   * the training loss), else 0.
+   */
+  public double validationShare(long rows) {
+    if (validationFraction != AUTO) {
+      return validationFraction;
+    }
+    return patience > 0 && rows >= AUTO_VALIDATION_ROWS && !usesFullBatchSolver()
+        ? AUTO_VALIDATION_SHARE : 0;
+  }
+
+  /**
+   * The epochs a run plans for at {@code stepsPerEpoch} steps each. With early stopping on
+   * (patience > 0) the budget converges: epochs is a cap, raised where minSteps needs more
+   * epochs. With patience = 0 it is fixed: exactly epochs. Full-batch solvers count iterations,
+   * not steps: epochs.
+   */
+  public int plannedEpochs(int stepsPerEpoch) {
+    if (minSteps == 0 || patience == 0 || usesFullBatchSolver()) {
+      return epochs;
+    }
+    long needed = (minSteps + (long) stepsPerEpoch - 1) / Math.max(1, stepsPerEpoch);
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(epochs, needed));
   }
 
   public static final String LBFGS = "lbfgs";
@@ -191,6 +234,7 @@ public record TrainConfig(
     m.put("clipNorm", clipNorm);
     m.put("batchSize", batchSize);
     m.put("epochs", epochs);
+    m.put("minSteps", minSteps);
     m.put("threads", threads);
     m.put("validationFraction", validationFraction);
     m.put("patience", patience);
@@ -217,6 +261,7 @@ public record TrainConfig(
     private double clipNorm = 0;
     private int batchSize = 128;
     private int epochs = 10;
+    private int minSteps = 0;
     private int threads = 1;
     private double validationFraction = 0;
     private int patience = 0;
@@ -242,6 +287,7 @@ public record TrainConfig(
       clipNorm = c.clipNorm;
       batchSize = c.batchSize;
       epochs = c.epochs;
+      minSteps = c.minSteps;
       threads = c.threads;
       validationFraction = c.validationFraction;
       patience = c.patience;
@@ -265,6 +311,7 @@ public record TrainConfig(
     public Builder clipNorm(double v) { clipNorm = v; return this; }
     public Builder batchSize(int v) { batchSize = v; return this; }
     public Builder epochs(int v) { epochs = v; return this; }
+    public Builder minSteps(int v) { minSteps = v; return this; }
     public Builder threads(int v) { threads = v; return this; }
     public Builder validationFraction(double v) { validationFraction = v; return this; }
     public Builder patience(int v) { patience = v; return this; }
@@ -277,7 +324,7 @@ public record TrainConfig(
 
     public TrainConfig build() {
       return new TrainConfig(network, loss, init, seed, optimizer, optimizerParams, learningRate,
-          schedule, penalty, clipNorm, batchSize, epochs, threads, validationFraction, patience,
+          schedule, penalty, clipNorm, batchSize, epochs, minSteps, threads, validationFraction, patience,
           minDelta, restoreBest, onDivergence, microBatch, shuffle, scaling);
     }
   }

@@ -51,7 +51,7 @@ public final class TrainingState {
    * Records an epoch's monitored value (lower is better); returns true when training should stop
    * because {@code patience} epochs passed without an improvement of more than {@code minDelta}.
    */
-  public boolean observe(double value, int epoch, int patience, double minDelta) {
+  public boolean observe(double value, int epoch, int patience, double minDelta, boolean mayStop) {
     if (value < bestValue - minDelta || bestEpoch == 0) {
       bestValue = value;
       bestEpoch = epoch;
@@ -63,6 +63,6 @@ public final class TrainingState {
       return false;
     }
     epochsWithoutImprovement++;
-    return patience > 0 && epochsWithoutImprovement >= patience;
+    return patience > 0 && mayStop && epochsWithoutImprovement >= patience;
   }
 }
