@@ -230,6 +230,11 @@ public final class DistributedTrainer {
         data.unpersist(false);                           // each replica holds its rows now
         data = grouped;
       }
+      if (DriverTraining.applies(dist, replicas.replicas(), rows, net, resume)) {
+        stats.mode = "driver";
+        stats.setupSeconds = (System.nanoTime() - setup0) / 1e9;
+        return DriverTraining.fit(cfg, data, val, scaler, listeners, classNames, dataSource);
+      }
       stats.setupSeconds = (System.nanoTime() - setup0) / 1e9;
       TrainingRun training = new TrainingRun(sc, cfg, run, net, data, val, sizes, rows, scaler,
           stats, listeners, hook);

@@ -105,7 +105,9 @@ class DistributedTrainerTest {
   void localSgdLearnsAndChoosesItsPeriodFromTheMeasuredOverhead() {
     Block data = ToySets.twoMoons(2000, 0.1, 4);
     TrainConfig c = mlp().epochs(8).build();
-    DistributedTrainer t = new DistributedTrainer(sc, c, SparkTrainConfig.defaults());
+    // Two replicas asked for: by the small-data rule these 2,000 rows would train on the driver.
+    DistributedTrainer t = new DistributedTrainer(sc, c, SparkTrainConfig.defaults().toBuilder()
+        .replicas(2).build());
     TrainingResult r = t.fit(SparkData.distribute(sc, data, 2), null, false);
     assertTrue(r.model().evaluate(data).accuracy() > 0.97, "accuracy " + r.model().evaluate(data).accuracy());
     assertTrue(t.stats().localSteps >= 1 && t.stats().localSteps <= 2000 / 32 + 1,
@@ -133,6 +135,11 @@ class DistributedTrainerTest {
     TrainingResult r = auto.fit(SparkData.distribute(sc, data, 32), null, false);
     assertEquals(1, auto.stats().replicas, auto.stats().replicaReason);
     assertTrue(r.model().evaluate(data).accuracy() > 0.97, "accuracy " + r.model().evaluate(data).accuracy());
+    // One replica of small data trains on the driver: the local trainer's steps on the same rows.
+    assertEquals("driver", auto.stats().mode);
+    float[] local = new LocalTrainer(c.toBuilder().threads(1).build()).fit(List.of(data), null, null)
+        .model().params();
+    assertArrayEquals(local, r.model().params());
   }
 
   @Test
