@@ -41,13 +41,14 @@ public final class ParamSet implements java.io.Serializable {
   final DoubleParam elasticNetParam;
   final DoubleParam clipNorm;
   final IntParam batchSize;
-  final IntParam epochs;
+  final IntParam maxIter;
+  final IntParam minSteps;
   final LongParam seed;
   final Param<String> scaling;
   final DoubleParam validationFraction;
   final Param<String> validationIndicatorCol;
   final IntParam patience;
-  final DoubleParam minDelta;
+  final DoubleParam tol;
   final BooleanParam restoreBest;
   final Param<String> onDivergence;
   final Param<String> syncMode;
@@ -104,7 +105,11 @@ public final class ParamSet implements java.io.Serializable {
         ParamValidators.gtEq(0));
     batchSize = new IntParam(owner, "batchSize", "rows each replica steps on (a synchronous step's global batch is replicas x batchSize; 0 = full batch)",
         ParamValidators.gtEq(0));
-    epochs = new IntParam(owner, "epochs", "passes over the training data", ParamValidators.gt(0));
+    maxIter = new IntParam(owner, "maxIter", "the most epochs (passes over the training data); "
+        + "training stops sooner when the monitored loss stops improving (patience, tol)",
+        ParamValidators.gt(0));
+    minSteps = new IntParam(owner, "minSteps", "the fewest optimizer steps: small data gets more "
+        + "epochs to reach them, and early stopping waits for them (0 = none)", ParamValidators.gtEq(0));
     seed = new LongParam(owner, "seed", "root of every random stream");
     scaling = new Param<>(owner, "scaling", "feature scaling fitted on training data: none, minmax, standard",
         valid(s -> {
@@ -112,13 +117,16 @@ public final class ParamSet implements java.io.Serializable {
           return true;
         }));
     validationFraction = new DoubleParam(owner, "validationFraction",
-        "share of the training rows held out for validation when no validationIndicatorCol is set",
-        ParamValidators.inRange(0, 1, true, false));
+        "share of the training rows held out for validation when no validationIndicatorCol is set; "
+        + "-1 = automatic (10% of data with at least 5000 rows when patience > 0, else none)",
+        (Function1<Object, Object>) new ValidationShare());
     validationIndicatorCol = new Param<>(owner, "validationIndicatorCol",
         "boolean column: true marks validation rows (empty = none)");
-    patience = new IntParam(owner, "patience", "early stopping after this many epochs without "
-        + "improvement of the validation loss (0 = off)", ParamValidators.gtEq(0));
-    minDelta = new DoubleParam(owner, "minDelta", "smallest improvement that counts", ParamValidators.gtEq(0));
+    patience = new IntParam(owner, "patience", "stop after this many epochs without an improvement "
+        + "of more than tol in the monitored loss: the validation loss if there is validation data, "
+        + "else the training loss (0 = off: run maxIter epochs)", ParamValidators.gtEq(0));
+    tol = new DoubleParam(owner, "tol", "the smallest decrease of the monitored loss that counts as "
+        + "an improvement", ParamValidators.gtEq(0));
     restoreBest = new BooleanParam(owner, "restoreBest", "after early stopping, keep the best epoch's weights");
     onDivergence = new Param<>(owner, "onDivergence", "on a non-finite loss or gradient: stop, or skip "
         + "the step and halve the learning rate", ParamValidators.inArray(new String[] {"stop", "skip"}));
@@ -151,7 +159,7 @@ public final class ParamSet implements java.io.Serializable {
 
   /** The defaults, as a user of PyTorch or Spark expects them; applied by each owner. */
   void setDefaults(Params owner, boolean classifier) {
-    def(owner, hiddenLayers, "");
+    def(owner, hiddenLayers, "100relu");
     def(owner, loss, classifier ? "cross_entropy" : "squared");
     def(owner, init, "he");
     def(owner, dropout, 0.0);
@@ -169,13 +177,14 @@ public final class ParamSet implements java.io.Serializable {
     def(owner, elasticNetParam, 0.0);
     def(owner, clipNorm, 0.0);
     def(owner, batchSize, 128);
-    def(owner, epochs, 10);
+    def(owner, maxIter, 200);
+    def(owner, minSteps, 1000);
     def(owner, seed, (long) owner.getClass().getName().hashCode());
     def(owner, scaling, "none");
-    def(owner, validationFraction, 0.0);
+    def(owner, validationFraction, -1.0);
     def(owner, validationIndicatorCol, "");
-    def(owner, patience, 0);
-    def(owner, minDelta, 0.0);
+    def(owner, patience, 10);
+    def(owner, tol, 1e-4);
     def(owner, restoreBest, true);
     def(owner, onDivergence, "stop");
     def(owner, syncMode, "auto");
@@ -193,6 +202,18 @@ public final class ParamSet implements java.io.Serializable {
 
   private static <T> void def(Params owner, Param<T> p, T value) {
     owner.setDefault(p, value);
+  }
+
+  /** validationFraction: in [0, 1), or −1 for automatic. */
+  private static final class ValidationShare extends scala.runtime.AbstractFunction1<Object, Object>
+      implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Object apply(Object v) {
+      double d = (Double) v;
+      return d == -1 || d >= 0 && d < 1;
+    }
   }
 
   private static boolean parses(String spec) {

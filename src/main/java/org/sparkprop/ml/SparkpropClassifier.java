@@ -119,13 +119,18 @@ public final class SparkpropClassifier
   public SparkpropClassifier setElasticNetParam(double v) { return (SparkpropClassifier) set(elasticNetParam(), v); }
   public SparkpropClassifier setClipNorm(double v) { return (SparkpropClassifier) set(clipNorm(), v); }
   public SparkpropClassifier setBatchSize(int v) { return (SparkpropClassifier) set(batchSize(), v); }
-  public SparkpropClassifier setEpochs(int v) { return (SparkpropClassifier) set(epochs(), v); }
+  public SparkpropClassifier setMaxIter(int v) { return (SparkpropClassifier) set(maxIter(), v); }
+  /** The older name of {@link #setMaxIter}. */
+  public SparkpropClassifier setEpochs(int v) { return setMaxIter(v); }
+  public SparkpropClassifier setMinSteps(int v) { return (SparkpropClassifier) set(minSteps(), v); }
   public SparkpropClassifier setSeed(long v) { return (SparkpropClassifier) set(seed(), v); }
   public SparkpropClassifier setScaling(String v) { return (SparkpropClassifier) set(scaling(), v); }
   public SparkpropClassifier setValidationFraction(double v) { return (SparkpropClassifier) set(validationFraction(), v); }
   public SparkpropClassifier setValidationIndicatorCol(String v) { return (SparkpropClassifier) set(validationIndicatorCol(), v); }
   public SparkpropClassifier setPatience(int v) { return (SparkpropClassifier) set(patience(), v); }
-  public SparkpropClassifier setMinDelta(double v) { return (SparkpropClassifier) set(minDelta(), v); }
+  public SparkpropClassifier setTol(double v) { return (SparkpropClassifier) set(tol(), v); }
+  /** The older name of {@link #setTol}. */
+  public SparkpropClassifier setMinDelta(double v) { return setTol(v); }
   public SparkpropClassifier setRestoreBest(boolean v) { return (SparkpropClassifier) set(restoreBest(), v); }
   public SparkpropClassifier setOnDivergence(String v) { return (SparkpropClassifier) set(onDivergence(), v); }
   public SparkpropClassifier setSyncMode(String v) { return (SparkpropClassifier) set(syncMode(), v); }

@@ -37,13 +37,14 @@ public interface SparkpropParams {
   default DoubleParam elasticNetParam() { return paramSet().elasticNetParam; }
   default DoubleParam clipNorm() { return paramSet().clipNorm; }
   default IntParam batchSize() { return paramSet().batchSize; }
-  default IntParam epochs() { return paramSet().epochs; }
+  default IntParam maxIter() { return paramSet().maxIter; }
+  default IntParam minSteps() { return paramSet().minSteps; }
   default LongParam seed() { return paramSet().seed; }
   default Param<String> scaling() { return paramSet().scaling; }
   default DoubleParam validationFraction() { return paramSet().validationFraction; }
   default Param<String> validationIndicatorCol() { return paramSet().validationIndicatorCol; }
   default IntParam patience() { return paramSet().patience; }
-  default DoubleParam minDelta() { return paramSet().minDelta; }
+  default DoubleParam tol() { return paramSet().tol; }
   default BooleanParam restoreBest() { return paramSet().restoreBest; }
   default Param<String> onDivergence() { return paramSet().onDivergence; }
   default Param<String> syncMode() { return paramSet().syncMode; }
@@ -76,13 +77,16 @@ public interface SparkpropParams {
   default double getElasticNetParam() { return (Double) getOrDefault(elasticNetParam()); }
   default double getClipNorm() { return (Double) getOrDefault(clipNorm()); }
   default int getBatchSize() { return (Integer) getOrDefault(batchSize()); }
-  default int getEpochs() { return (Integer) getOrDefault(epochs()); }
+  default int getMaxIter() { return (Integer) getOrDefault(maxIter()); }
+  default int getEpochs() { return getMaxIter(); }
+  default int getMinSteps() { return (Integer) getOrDefault(minSteps()); }
   default long getSeed() { return (Long) getOrDefault(seed()); }
   default String getScaling() { return getOrDefault(scaling()); }
   default double getValidationFraction() { return (Double) getOrDefault(validationFraction()); }
   default String getValidationIndicatorCol() { return getOrDefault(validationIndicatorCol()); }
   default int getPatience() { return (Integer) getOrDefault(patience()); }
-  default double getMinDelta() { return (Double) getOrDefault(minDelta()); }
+  default double getTol() { return (Double) getOrDefault(tol()); }
+  default double getMinDelta() { return getTol(); }
   default boolean getRestoreBest() { return (Boolean) getOrDefault(restoreBest()); }
   default String getOnDivergence() { return getOrDefault(onDivergence()); }
   default String getSyncMode() { return getOrDefault(syncMode()); }

@@ -2,6 +2,7 @@ package org.sparkprop.ml;
 
 import org.apache.spark.ml.Predictor;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReadable;
 import org.apache.spark.ml.util.DefaultParamsWritable;
@@ -26,6 +27,8 @@ public final class SparkpropRegressor
 
   private String uid;
   private final ParamSet params;
+  /** Train on the standardised label; see {@link LabelScaling}. */
+  private final BooleanParam standardizeLabel;
 
   public SparkpropRegressor() {
     this(Uids.random("sparkpropRegressor"));
@@ -40,6 +43,22 @@ public final class SparkpropRegressor
     this.uid = token.take();
     this.params = new ParamSet(this, false);
     params.setDefaults(this, false);
+    this.standardizeLabel = new BooleanParam(this, "standardizeLabel", "with squared loss, train "
+        + "on (label - mean) / sd and fold the scaling back into the output layer, so any label "
+        + "scale trains at the default learning rate and predictions keep the label's units");
+    setDefault(standardizeLabel, true);
+  }
+
+  public BooleanParam standardizeLabel() {
+    return standardizeLabel;
+  }
+
+  public boolean getStandardizeLabel() {
+    return (Boolean) getOrDefault(standardizeLabel);
+  }
+
+  public SparkpropRegressor setStandardizeLabel(boolean v) {
+    return (SparkpropRegressor) set(standardizeLabel, v);
   }
 
   @Override
@@ -60,9 +79,12 @@ public final class SparkpropRegressor
   @Override
   public SparkpropRegressionModel train(Dataset<?> dataset) {
     int numFeatures = Training.numFeatures(dataset, getFeaturesCol());
-    TrainingResult r = Training.fit(this, dataset, getFeaturesCol(), getLabelCol(), numFeatures, 1,
-        getLoss());
-    SparkpropRegressionModel model = new SparkpropRegressionModel(uid(), new ModelData(r.model()));
+    LabelScaling scaling = getStandardizeLabel() && getLoss().equals("squared")
+        ? LabelScaling.fit(dataset, getLabelCol()) : LabelScaling.NONE;
+    TrainingResult r = Training.fit(this, scaling.apply(dataset, getLabelCol()), getFeaturesCol(),
+        getLabelCol(), numFeatures, 1, getLoss());
+    SparkpropRegressionModel model = new SparkpropRegressionModel(uid(),
+        new ModelData(scaling.foldInto(r.model())));
     model.setSummary(new TrainingSummary(r.history(), r.steps(), r.stoppedEarly(), r.trainSeconds()));
     return copyValues(model, ParamMap.empty());
   }
@@ -94,13 +116,18 @@ public final class SparkpropRegressor
   public SparkpropRegressor setElasticNetParam(double v) { return (SparkpropRegressor) set(elasticNetParam(), v); }
   public SparkpropRegressor setClipNorm(double v) { return (SparkpropRegressor) set(clipNorm(), v); }
   public SparkpropRegressor setBatchSize(int v) { return (SparkpropRegressor) set(batchSize(), v); }
-  public SparkpropRegressor setEpochs(int v) { return (SparkpropRegressor) set(epochs(), v); }
+  public SparkpropRegressor setMaxIter(int v) { return (SparkpropRegressor) set(maxIter(), v); }
+  /** The older name of {@link #setMaxIter}. */
+  public SparkpropRegressor setEpochs(int v) { return setMaxIter(v); }
+  public SparkpropRegressor setMinSteps(int v) { return (SparkpropRegressor) set(minSteps(), v); }
   public SparkpropRegressor setSeed(long v) { return (SparkpropRegressor) set(seed(), v); }
   public SparkpropRegressor setScaling(String v) { return (SparkpropRegressor) set(scaling(), v); }
   public SparkpropRegressor setValidationFraction(double v) { return (SparkpropRegressor) set(validationFraction(), v); }
   public SparkpropRegressor setValidationIndicatorCol(String v) { return (SparkpropRegressor) set(validationIndicatorCol(), v); }
   public SparkpropRegressor setPatience(int v) { return (SparkpropRegressor) set(patience(), v); }
-  public SparkpropRegressor setMinDelta(double v) { return (SparkpropRegressor) set(minDelta(), v); }
+  public SparkpropRegressor setTol(double v) { return (SparkpropRegressor) set(tol(), v); }
+  /** The older name of {@link #setTol}. */
+  public SparkpropRegressor setMinDelta(double v) { return setTol(v); }
   public SparkpropRegressor setRestoreBest(boolean v) { return (SparkpropRegressor) set(restoreBest(), v); }
   public SparkpropRegressor setOnDivergence(String v) { return (SparkpropRegressor) set(onDivergence(), v); }
   public SparkpropRegressor setSyncMode(String v) { return (SparkpropRegressor) set(syncMode(), v); }

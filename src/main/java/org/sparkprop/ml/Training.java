@@ -55,11 +55,15 @@ final class Training {
       }
       validation = all.filter(functions.col(indicator));
       train = all.filter(functions.not(functions.col(indicator)));
-    } else if (p.getValidationFraction() > 0) {
-      Dataset<Row>[] split = all.randomSplit(new double[] {1 - p.getValidationFraction(),
-          p.getValidationFraction()}, p.getSeed());
-      train = split[0];
-      validation = split[1];
+    } else if (p.getValidationFraction() != 0) {
+      // A fixed share, or the automatic one (which needs the row count only when it may apply).
+      double share = p.getValidationFraction() > 0 ? p.getValidationFraction()
+          : p.getPatience() > 0 ? cfg.validationShare(all.count()) : 0;
+      if (share > 0) {
+        Dataset<Row>[] split = all.randomSplit(new double[] {1 - share, share}, p.getSeed());
+        train = split[0];
+        validation = split[1];
+      }
     }
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
     String weight = p.getWeightCol();
@@ -121,8 +125,9 @@ final class Training {
     return TrainConfig.builder().network(network).loss(loss).init(p.getInit()).seed(p.getSeed())
         .optimizer(p.getOptimizer()).optimizerParams(hyper).learningRate(p.getStepSize())
         .schedule(p.getSchedule()).penalty(penalty).clipNorm(p.getClipNorm())
-        .batchSize(p.getBatchSize()).epochs(p.getEpochs()).patience(p.getPatience())
-        .minDelta(p.getMinDelta()).restoreBest(p.getRestoreBest()).onDivergence(p.getOnDivergence())
+        .batchSize(p.getBatchSize()).epochs(p.getMaxIter()).minSteps(p.getMinSteps())
+        .validationFraction(p.getValidationFraction()).patience(p.getPatience())
+        .minDelta(p.getTol()).restoreBest(p.getRestoreBest()).onDivergence(p.getOnDivergence())
         .scaling(p.getScaling()).build();
   }
 

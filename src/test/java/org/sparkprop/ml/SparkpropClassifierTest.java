@@ -52,7 +52,7 @@ class SparkpropClassifierTest {
   }
 
   static SparkpropClassifier small() {
-    return new SparkpropClassifier().setHiddenLayers("16tanh").setEpochs(15).setBatchSize(32)
+    return new SparkpropClassifier().setHiddenLayers("16tanh").setEpochs(15).setPatience(0).setBatchSize(32)
         .setStepSize(0.01).setInit("xavier").setSeed(7).setLocalSteps(4);
   }
 
@@ -81,7 +81,7 @@ class SparkpropClassifierTest {
     assertTrue(names.containsAll(List.of("featuresCol", "labelCol", "predictionCol",
         "rawPredictionCol", "probabilityCol", "weightCol", "seed", "stepSize", "regParam",
         "elasticNetParam", "aggregationDepth", "checkpointInterval", "validationIndicatorCol",
-        "hiddenLayers", "loss", "optimizer", "batchSize", "epochs", "syncMode", "localSteps")));
+        "hiddenLayers", "loss", "optimizer", "batchSize", "maxIter", "tol", "minSteps", "syncMode", "localSteps")));
     assertEquals("adam", c.getOptimizer());
     assertEquals(1e-3, c.getStepSize());
     assertEquals(128, c.getBatchSize());
@@ -104,12 +104,12 @@ class SparkpropClassifierTest {
   @Test
   void copyAndUid() {
     SparkpropClassifier c = small();
-    SparkpropClassifier copy = c.copy(new ParamMap().put(c.epochs(), 3));
+    SparkpropClassifier copy = c.copy(new ParamMap().put(c.maxIter(), 3));
     assertSame(SparkpropClassifier.class, copy.getClass());
     assertEquals(c.uid(), copy.uid());
     assertEquals(3, copy.getEpochs());
     assertEquals(15, c.getEpochs(), "copy does not touch the original");
-    assertEquals(c.uid(), copy.epochs().parent());
+    assertEquals(c.uid(), copy.maxIter().parent());
     SparkpropClassificationModel model = c.setEpochs(2).fit(moons);
     assertEquals(c.uid(), model.uid(), "the model takes the estimator's uid");
     assertSame(c, model.parent());
@@ -253,7 +253,8 @@ class SparkpropClassifierTest {
   @Test
   void regressorFitsALinearModel() throws IOException {
     Dataset<Row> reg = SparkData.toDataFrame(spark, ToySets.linear(3000, 5, 0.1, 3).block(), 2);
-    SparkpropRegressor r = new SparkpropRegressor().setInit("zeros").setEpochs(15).setBatchSize(64)
+    SparkpropRegressor r = new SparkpropRegressor().setHiddenLayers("").setInit("zeros").setEpochs(15)
+        .setPatience(0).setBatchSize(64)
         .setStepSize(0.02).setSchedule("cosine").setLocalSteps(8);
     SparkpropRegressionModel m = r.fit(reg);
     double rmse = new RegressionEvaluator().setMetricName("rmse").evaluate(m.transform(reg));
@@ -263,6 +264,42 @@ class SparkpropClassifierTest {
     SparkpropRegressionModel back = SparkpropRegressionModel.load(path);
     assertEquals(m.transform(reg).select("prediction").collectAsList(),
         back.transform(reg).select("prediction").collectAsList());
+  }
+
+  @Test
+  void regressorDefaultsTrainALabelInTheThousands() {
+    // y = 1000 + 300·(x·β + b + noise): the label's sd is in the hundreds, its noise sd 30.
+    org.sparkprop.data.Block base = ToySets.linear(2000, 5, 0.1, 4).block();
+    float[] y = base.y().clone();
+    for (int i = 0; i < y.length; i++) {
+      y[i] = 1000 + 300 * y[i];
+    }
+    Dataset<Row> big = SparkData.toDataFrame(spark, new org.sparkprop.data.Block(base.rows(),
+        base.features(), 1, base.x(), y, null, "shifted"), 2).cache();
+    RegressionEvaluator rmse = new RegressionEvaluator().setMetricName("rmse");
+    SparkpropRegressionModel m = new SparkpropRegressor().setSeed(1).fit(big);
+    double standardised = rmse.evaluate(m.transform(big));
+    double raw = rmse.evaluate(new SparkpropRegressor().setSeed(1).setStandardizeLabel(false).fit(big)
+        .transform(big));
+    assertTrue(standardised < 45, "default RMSE " + standardised + " near the noise (30)");
+    assertTrue(raw > 3 * standardised, "raw labels train far worse at the default rate: " + raw);
+    assertEquals(100, m.engineModel().network().spec().blocks().get(0).units(), "one hidden layer of 100 by default");
+  }
+
+  @Test
+  void classifierDefaultsUseTheConvergingBudget() {
+    SparkpropClassifier c = new SparkpropClassifier();
+    assertEquals("100relu", c.getHiddenLayers());
+    assertEquals(200, c.getMaxIter());
+    assertEquals(10, c.getPatience());
+    assertEquals(1e-4, c.getTol());
+    assertEquals(-1.0, c.getValidationFraction());
+    assertEquals(7, c.setEpochs(7).getMaxIter(), "setEpochs is maxIter's older name");
+    assertThrows(IllegalArgumentException.class, () -> c.setValidationFraction(-0.5));
+    SparkpropClassificationModel m = new SparkpropClassifier().setSeed(2).fit(blobs);
+    assertTrue(accuracy(m.transform(blobs)) > 0.9, "defaults fit 900 rows of 3 blobs");
+    assertTrue(m.summary().totalIterations() >= 1000, "small data gets minSteps steps: "
+        + m.summary().totalIterations());
   }
 
   @Test
@@ -284,10 +321,10 @@ class SparkpropClassifierTest {
     SparkpropClassifier base = new SparkpropClassifier().setEpochs(3);
     SparkpropOneVsOne ovo = new SparkpropOneVsOne().setClassifier(base);
     org.apache.spark.ml.param.ParamMap grid = new org.apache.spark.ml.param.ParamMap()
-        .put(base.epochs().w(7)).put(ovo.predictionCol().w("vote"));
+        .put(base.maxIter().w(7)).put(ovo.predictionCol().w("vote"));
     SparkpropOneVsOne copy = ovo.copy(grid);
-    assertEquals(7, (int) copy.getClassifier().getOrDefault(copy.getClassifier().epochs()));
+    assertEquals(7, (int) copy.getClassifier().getOrDefault(copy.getClassifier().maxIter()));
     assertEquals("vote", copy.getOrDefault(copy.predictionCol()));
-    assertEquals(3, (int) ovo.getClassifier().getOrDefault(ovo.getClassifier().epochs()));
+    assertEquals(3, (int) ovo.getClassifier().getOrDefault(ovo.getClassifier().maxIter()));
   }
 }
