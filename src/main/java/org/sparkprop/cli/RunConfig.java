@@ -99,8 +99,21 @@ public final class RunConfig {
     return config.getBoolean(key);
   }
 
-  /** The engine's config. */
+  /**
+   * The engine's config; model.network must give its widths (no {@code in}/{@code out}
+   * placeholders: {@code sparkprop train} resolves those from the data, {@link #train(int, int)}).
+   */
   public TrainConfig train() {
+    if (NetworkPlaceholders.present(string("model.network"))) {
+      throw new IllegalArgumentException("model.network = '" + string("model.network") + "' takes "
+          + "its widths from the training data, which only `sparkprop train` reads: give the widths "
+          + "(e.g. 784-256relu-10)");
+    }
+    return train(0, 0);
+  }
+
+  /** The engine's config, model.network's {@code in} and {@code out} set to these widths. */
+  public TrainConfig train(int inputs, int outputs) {
     Map<String, Double> opt = new HashMap<>();
     Config p = config.getConfig("training.optimizerParams");
     for (Map.Entry<String, ConfigValue> e : p.entrySet()) {
@@ -108,11 +121,12 @@ public final class RunConfig {
     }
     Config t = config.getConfig("training");
     return TrainConfig.builder()
-        .network(string("model.network")).loss(string("model.loss")).init(string("model.init"))
+        .network(NetworkPlaceholders.resolve(string("model.network"), inputs, outputs)).loss(string("model.loss")).init(string("model.init"))
         .seed(t.getLong("seed")).optimizer(t.getString("optimizer")).optimizerParams(opt)
         .learningRate(t.getDouble("learningRate")).schedule(t.getString("schedule"))
         .penalty(t.getString("penalty")).clipNorm(t.getDouble("clipNorm"))
-        .batchSize(t.getInt("batchSize")).epochs(t.getInt("epochs")).threads(t.getInt("threads"))
+        .batchSize(t.getInt("batchSize")).epochs(t.getInt("epochs"))
+        .minSteps(t.getInt("minSteps")).threads(t.getInt("threads"))
         .validationFraction(t.getDouble("validationFraction")).patience(t.getInt("patience"))
         .minDelta(t.getDouble("minDelta")).restoreBest(t.getBoolean("restoreBest"))
         .onDivergence(t.getString("onDivergence")).microBatch(t.getInt("microBatch"))

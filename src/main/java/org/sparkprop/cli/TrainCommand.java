@@ -64,7 +64,8 @@ final class TrainCommand implements Callable<Integer> {
       all.add("output.overwrite=true");
     }
     RunConfig rc = RunConfig.load(config, all);
-    TrainConfig tc = rc.train();
+    // Checked now, before any data is read; in/out placeholders are set once the data is known.
+    TrainConfig tc = rc.train(1, 2);
     // --out DIR is used as is; otherwise every run gets its own time-stamped folder under output.dir.
     Path outDir = out != null ? Path.of(out) : Path.of(rc.string("output.dir"),
         java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -105,15 +106,18 @@ final class TrainCommand implements Callable<Integer> {
         SparkTrainConfig dist = rc.spark();
         int partitions = dist.partitions() > 0 ? dist.partitions() : executorCores(sc);
         DataSources.Loaded train = sources.load(rc.string("data.train"), spark, partitions);
+        tc = resolved(rc, tc, train);
         JavaRDD<Block> trainRdd = train.distributed(sc, partitions);
         JavaRDD<Block> valRdd = null;
         if (!rc.string("data.validation").isEmpty()) {
           valRdd = sources.load(rc.string("data.validation"), spark, partitions).distributed(sc, partitions);
-        } else if (tc.validationFraction() > 0) {
-          JavaRDD<Block>[] split = org.sparkprop.spark.SparkData.holdOut(trainRdd,
-              tc.validationFraction(), tc.seed());
-          trainRdd = split[0];
-          valRdd = split[1];
+        } else {
+          double share = validationShare(tc, train);
+          if (share > 0) {
+            JavaRDD<Block>[] split = org.sparkprop.spark.SparkData.holdOut(trainRdd, share, tc.seed());
+            trainRdd = split[0];
+            valRdd = split[1];
+          }
         }
         DataSources.Loaded testData = rc.string("data.test").isEmpty() ? null
             : sources.load(rc.string("data.test"), spark, partitions);
@@ -139,6 +143,7 @@ final class TrainCommand implements Callable<Integer> {
     } else {
       long d0 = System.nanoTime();
       DataSources.Loaded train = sources.load(rc.string("data.train"), null, 1);
+      tc = resolved(rc, tc, train);
       Block val = rc.string("data.validation").isEmpty() ? null
           : sources.load(rc.string("data.validation"), null, 1).local();
       DataSources.Loaded testData = rc.string("data.test").isEmpty() ? null
@@ -155,8 +160,9 @@ final class TrainCommand implements Callable<Integer> {
         trainer.checkpoints(ck, 1);
       }
       Block trainBlock = train.local();
-      if (val == null && tc.validationFraction() > 0) {
-        Block[] split = org.sparkprop.data.Blocks.split(trainBlock, tc.validationFraction(), tc.seed());
+      double share = tc.validationShare(trainBlock.rows());
+      if (val == null && share > 0) {
+        Block[] split = org.sparkprop.data.Blocks.split(trainBlock, share, tc.seed());
         trainBlock = split[0];
         val = split[1];
       }
@@ -206,6 +212,28 @@ final class TrainCommand implements Callable<Integer> {
    * standalone cluster may not have reported its cores yet. Waits until the executor count is
    * stable for 2 s (at most 60 s); local mode answers at once.
    */
+  /** model.network with its in/out placeholders set from the training data (as is without them). */
+  private static TrainConfig resolved(RunConfig rc, TrainConfig tc, DataSources.Loaded train) {
+    if (!NetworkPlaceholders.present(rc.string("model.network"))) {
+      return tc;
+    }
+    int[] w = NetworkPlaceholders.widths(train, tc.loss());
+    TrainConfig r = rc.train(w[0], w[1]);
+    System.err.println("[sparkprop] network " + r.network() + " (model.network = "
+        + rc.string("model.network") + ", widths from " + train.source() + ")");
+    return r;
+  }
+
+  /** The validation share of the training data: fixed, or automatic by its row count. */
+  private static double validationShare(TrainConfig tc, DataSources.Loaded train) {
+    if (tc.validationFraction() >= 0) {
+      return tc.validationFraction();
+    }
+    long rows = train.block() != null ? train.block().rows()
+        : train.rdd().map(b -> (long) b.rows()).reduce(Long::sum);
+    return tc.validationShare(rows);
+  }
+
   static int executorCores(JavaSparkContext sc) throws InterruptedException {
     if (sc.master().startsWith("local")) {
       return sc.defaultParallelism();

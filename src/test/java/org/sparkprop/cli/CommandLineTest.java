@@ -45,6 +45,29 @@ class CommandLineTest {
   }
 
   @Test
+  void trainsACsvWhoseWidthItWasNotTold() throws Exception {
+    // 3 features, 4 classes; the default network is in-100relu-out, the default budget converges.
+    StringBuilder csv = new StringBuilder("a,b,c,label\n");
+    java.util.Random rnd = new java.util.Random(5);
+    for (int i = 0; i < 400; i++) {
+      int k = i % 4;
+      csv.append(k + rnd.nextGaussian() * 0.3).append(',').append(-k + rnd.nextGaussian() * 0.3)
+          .append(',').append(rnd.nextGaussian()).append(',').append(k).append('\n');
+    }
+    Path file = dir.resolve("four.csv");
+    Files.writeString(file, csv.toString());
+    Path out = dir.resolve("four");
+    Run train = run("train", "--set", "data.train=csv:" + file, "--set", "data.test=csv:" + file,
+        "--set", "training.trainer=local", "--out", out.toString());
+    assertEquals(0, train.status(), train.err());
+    JsonNode summary = train.lastJson();
+    assertEquals("3-100relu-4", summary.get("network").asText(), summary.toString());
+    assertTrue(summary.get("test_accuracy").asDouble() > 0.95, summary.toString());
+    assertTrue(summary.get("steps").asLong() >= 1000, "400 rows get minSteps: " + summary);
+    assertTrue(train.err().contains("network 3-100relu-4"), train.err());
+  }
+
+  @Test
   void trainLocallyThenEvaluateAndPredict() throws Exception {
     Path out = dir.resolve("moons");
     Run train = run("train", "--config", "conf/two-moons.conf", "--set", "training.trainer=local",
