@@ -9,6 +9,7 @@
 #   scripts/bench.sh jobcost [--cluster] one Spark job per synchronisation, against tasks and bytes
 #   scripts/bench.sh sync [--cluster]  per-step sync cost: a Spark job (sync) against allreduce
 #   scripts/bench.sh aggregate         the fixed-order sum of partials against treeAggregate
+#   scripts/bench.sh tabular [SETS]    estimators at their defaults against MLlib on 8 tabular sets
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 what="${1:-}"
@@ -47,13 +48,13 @@ print(json.dumps({"bench": "local-vs-torch", "epochs": l["epochs"],
                   "local_test_accuracy": l["test_accuracy"], "torch_test_accuracy": t["test_accuracy"]}))
 PY
     ;;
-  mllib|longrun|scale|jobcost|sync)
+  mllib|longrun|scale|jobcost|sync|tabular)
     "$SP_ROOT/scripts/setup.sh" --data
     sp_build
     exec "$SP_ROOT/scripts/bench/$what.sh" "$@"
     ;;
   *)
-    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

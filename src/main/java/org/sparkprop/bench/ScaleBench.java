@@ -59,6 +59,10 @@ public final class ScaleBench {
     configs.put("sync", RunConfig.load(new File("conf/fashion-mnist-sync.conf"), List.of()));
     configs.put("allreduce", RunConfig.load(new File("conf/fashion-mnist-mlp.conf"),
         List.of("spark.mode=allreduce")));
+    String only = System.getProperty("scale.configs", "");     // e.g. default,allreduce
+    if (!only.isBlank()) {
+      configs.keySet().retainAll(List.of(only.split(",")));
+    }
     Map<String, ObjectNode> byKey = new LinkedHashMap<>();
     try {
       for (RunConfig rc : configs.values()) {                 // warm-up: one epoch each, not measured
@@ -131,6 +135,14 @@ public final class ScaleBench {
     n.put("compute_us_per_row", r(st.computeSecondsPerRow() * 1e6));
     n.put("spark_share_of_wall", r(st.outsideComputeFraction()));
     n.put("job_overhead_ms", r(st.jobOverheadMs));
+    if (st.collectiveSteps > 0) {
+      n.put("collective_ms_per_step", r(1e3 * st.collectiveSeconds / st.collectiveSteps));
+      n.put("wall_ms_per_step", r(1e3 * st.wallSeconds / st.collectiveSteps));
+    }
+    com.fasterxml.jackson.databind.node.ArrayNode curve = n.putArray("test_accuracy_by_epoch");
+    for (var e : res.history()) {
+      curve.add(r(e.validationMetric()));
+    }
     System.out.println(n);
     return n;
   }
