@@ -62,7 +62,8 @@ public final class TabularBench {
       }
       prep.add(new VectorAssembler().setInputCols(features).setOutputCol("raw"));
       prep.add(new StandardScaler().setInputCol("raw").setOutputCol("features"));
-      Dataset<Row>[] split = raw.randomSplit(new double[] {0.8, 0.2}, 42);
+      long splitSeed = Long.getLong("tabular.splitSeed", 42);   // other splits: for sweeps only
+      Dataset<Row>[] split = raw.randomSplit(new double[] {0.8, 0.2}, splitSeed);
       PipelineModel prepModel = new Pipeline().setStages(prep.toArray(new PipelineStage[0]))
           .fit(split[0]);
       Dataset<Row> train = prepModel.transform(split[0]).select("features", label).cache();

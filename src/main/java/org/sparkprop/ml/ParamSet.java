@@ -81,9 +81,10 @@ public final class ParamSet implements java.io.Serializable {
     dropout = new DoubleParam(owner, "dropout", "dropout probability after every hidden block "
         + "(in addition to any in hiddenLayers)", ParamValidators.inRange(0, 1, true, false));
     batchNorm = new BooleanParam(owner, "batchNorm", "batch normalisation in every hidden block");
-    optimizer = new Param<>(owner, "optimizer", "sgd, momentum, nesterov, adagrad, rmsprop, adam or adamw",
+    optimizer = new Param<>(owner, "optimizer", "sgd, momentum, nesterov, adagrad, rmsprop, adam, "
+        + "adamw, or lbfgs (full-batch L-BFGS: maxIter iterations, one pass over the data each)",
         ParamValidators.inArray(new String[] {"sgd", "momentum", "nesterov", "adagrad", "rmsprop",
-            "adam", "adamw"}));
+            "adam", "adamw", "lbfgs"}));
     stepSize = new DoubleParam(owner, "stepSize", "learning rate (base of the schedule)",
         ParamValidators.gt(0));
     momentum = new DoubleParam(owner, "momentum", "momentum of momentum and nesterov",

@@ -53,9 +53,9 @@ public final class DistributedTrainer {
     this.sc = sc;
     this.dist = dist;
     this.cfg = cfg;
-    if (cfg.usesFullBatchSolver()) {
-      throw new IllegalArgumentException("the Spark trainer runs first-order optimizers; "
-          + cfg.optimizer() + " is for the local trainer");
+    if (cfg.optimizer().equals(TrainConfig.RANDOM_SEARCH)) {
+      throw new IllegalArgumentException("random_search is for the local trainer "
+          + "(training.trainer = local); the Spark trainer runs lbfgs and the first-order optimizers");
     }
   }
 
@@ -230,12 +230,18 @@ public final class DistributedTrainer {
         data.unpersist(false);                           // each replica holds its rows now
         data = grouped;
       }
-      if (DriverTraining.applies(dist, replicas.replicas(), rows, net, resume)) {
+      if (DriverTraining.applies(dist, cfg.usesFullBatchSolver() ? 1 : replicas.replicas(), rows,
+          net, resume)) {
         stats.mode = "driver";
         stats.setupSeconds = (System.nanoTime() - setup0) / 1e9;
         return DriverTraining.fit(cfg, data, val, scaler, listeners, classNames, dataSource);
       }
       stats.setupSeconds = (System.nanoTime() - setup0) / 1e9;
+      if (cfg.usesFullBatchSolver()) {
+        stats.mode = "lbfgs";
+        return SparkLbfgs.fit(sc, cfg, net, data, val, scaler, listeners, classNames, dataSource,
+            dist.aggregationDepth());
+      }
       TrainingRun training = new TrainingRun(sc, cfg, run, net, data, val, sizes, rows, scaler,
           stats, listeners, hook);
       training.classNames = classNames;

@@ -303,6 +303,16 @@ class SparkpropClassifierTest {
   }
 
   @Test
+  void lbfgsIsAnOptimizerOfTheEstimators() {
+    SparkpropClassificationModel m = new SparkpropClassifier().setHiddenLayers("").setOptimizer("lbfgs")
+        .setMaxIter(50).setRegParam(1e-3).fit(blobs);
+    assertTrue(accuracy(m.transform(blobs)) > 0.9, "softmax regression by L-BFGS");
+    assertTrue(m.summary().totalIterations() <= 50);
+    assertThrows(IllegalArgumentException.class, () -> new SparkpropClassifier().setOptimizer("lbfgs")
+        .setRegParam(0.1).setElasticNetParam(0.5).fit(blobs), "L-BFGS refuses an L1 part");
+  }
+
+  @Test
   void registeredForSparkMlDiscovery() {
     List<String> found = new ArrayList<>();
     for (Estimator<?> e : ServiceLoader.load(Estimator.class)) {

@@ -143,6 +143,37 @@ class DistributedTrainerTest {
   }
 
   @Test
+  void lbfgsOnSparkMatchesTheLocalTrainersLbfgs() {
+    // Softmax regression (convex) on 3 blobs, 12 iterations each: one Spark job per evaluation,
+    // the same objective as the local trainer's, summed in another order (float tolerance).
+    Block data = ToySets.blobs(3000, 3, 4, 1.0, 9);
+    TrainConfig c = TrainConfig.builder().network("4-3").loss("cross_entropy").init("zeros")
+        .optimizer("lbfgs").epochs(12).penalty("l2(1e-3)").build();
+    SparkTrainConfig onExecutors = SparkTrainConfig.defaults().toBuilder().replicas(2).build();
+    DistributedTrainer t = new DistributedTrainer(sc, c, onExecutors);
+    TrainingResult spark = t.fit(SparkData.distribute(sc, data, 3), null, false);
+    assertEquals("lbfgs", t.stats().mode);
+    TrainingResult local = new LocalTrainer(c).fit(List.of(data), null, null);
+    assertEquals(local.steps(), spark.steps(), "the same iterations");
+    float[] a = local.model().params();
+    float[] b = spark.model().params();
+    double norm = 0;
+    double diff = 0;
+    for (int i = 0; i < a.length; i++) {
+      norm += a[i] * a[i];
+      diff += (a[i] - b[i]) * (a[i] - b[i]);
+    }
+    assertTrue(Math.sqrt(diff) <= 1e-3 * Math.sqrt(norm), "relative difference "
+        + Math.sqrt(diff / norm));
+    assertTrue(spark.model().evaluate(data).accuracy() > 0.9);
+    // Small data with automatic replicas trains on the driver, the same solver.
+    DistributedTrainer auto = new DistributedTrainer(sc, c, SparkTrainConfig.defaults());
+    assertArrayEquals(new LocalTrainer(c.toBuilder().threads(1).build()).fit(List.of(data), null, null)
+        .model().params(), auto.fit(SparkData.distribute(sc, data, 3), null, false).model().params());
+    assertEquals("driver", auto.stats().mode);
+  }
+
+  @Test
   void emptyAndHeavilySkewedPartitionsTrainCorrectly() {
     Block data = ToySets.twoMoons(500, 0.2, 5);
     int[] idx = Blocks.identity(500);
