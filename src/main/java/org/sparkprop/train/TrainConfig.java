@@ -19,8 +19,10 @@ import org.sparkprop.optim.Schedule;
  * drives the local trainer and the Spark trainer (which adds its own distribution settings), is
  * written into every saved model and checkpoint, and is what the command line's config files set.
  *
- * <p>Defaults follow what a PyTorch user expects from an MLP on tabular or image data: He init,
- * Adam at 1e-3, batch 128, no penalty, 10 epochs.
+ * <p>The builder's defaults are the engine's plain ones: He init, Adam at 1e-3, batch 128, no
+ * penalty, exactly 10 epochs. The user-facing defaults (the command line's sparkprop-defaults.conf
+ * and the Spark ML params) add the converging budget: patience 10, minDelta 1e-4, minSteps 1000,
+ * at most 200 epochs, automatic validation split.
  *
  * @param network network spec, e.g. {@code 784-256relu-128relu-10} (see {@link NetworkSpec})
  * @param loss cross_entropy, logistic, hinge, perceptron or squared
