@@ -10,6 +10,7 @@
 #   scripts/bench.sh sync [--cluster]  per-step sync cost: a Spark job (sync) against allreduce
 #   scripts/bench.sh aggregate         the fixed-order sum of partials against treeAggregate
 #   scripts/bench.sh tabular [SETS]    estimators at their defaults against MLlib on 8 tabular sets
+#   scripts/bench.sh predict           Spark ML transform throughput: Sparkprop vs MLPC vs the engine
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 what="${1:-}"
@@ -48,13 +49,18 @@ print(json.dumps({"bench": "local-vs-torch", "epochs": l["epochs"],
                   "local_test_accuracy": l["test_accuracy"], "torch_test_accuracy": t["test_accuracy"]}))
 PY
     ;;
+  predict)
+    "$SP_ROOT/scripts/setup.sh" --data
+    sp_build
+    SP_JAVA_OPTS="-Xmx8g" sp_bench predict org.sparkprop.bench.PredictBench "$(sp_fashion_dir)"
+    ;;
   mllib|longrun|scale|jobcost|sync|tabular)
     "$SP_ROOT/scripts/setup.sh" --data
     sp_build
     exec "$SP_ROOT/scripts/bench/$what.sh" "$@"
     ;;
   *)
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

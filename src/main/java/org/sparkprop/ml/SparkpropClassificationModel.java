@@ -10,6 +10,9 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 import org.sparkprop.train.Model;
 
 /**
@@ -98,26 +101,24 @@ public final class SparkpropClassificationModel
     if (!(rawPrediction instanceof DenseVector dv)) {
       throw new IllegalArgumentException("rawPrediction must be a dense vector");
     }
-    double[] v = dv.values();
-    if (data().outputs() == 1) {
-      double p = 1 / (1 + Math.exp(-v[1]));             // v = [−z, z]
-      v[0] = 1 - p;
-      v[1] = p;
-      return dv;
-    }
-    double max = Double.NEGATIVE_INFINITY;
-    for (double x : v) {
-      max = Math.max(max, x);
-    }
-    double sum = 0;
-    for (int k = 0; k < v.length; k++) {
-      v[k] = Math.exp(v[k] - max);
-      sum += v[k];
-    }
-    for (int k = 0; k < v.length; k++) {
-      v[k] /= sum;
-    }
+    BatchedTransform.probabilityInPlace(dv.values(), data().outputs() == 1);
     return dv;
+  }
+
+  /**
+   * Blocks of rows through the network's forward GEMMs ({@link BatchedTransform}), with the
+   * values of predictRaw, raw2probability and raw2prediction; lazy, so streaming works.
+   */
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    StructType out = transformSchema(dataset.schema());
+    double[] t = isDefined(thresholds()) ? getThresholds() : null;
+    if (t != null && t.length != numClasses) {
+      throw new IllegalArgumentException("thresholds has " + t.length + " values but the model has "
+          + numClasses + " classes");
+    }
+    return BatchedTransform.apply(dataset, out, data(), getFeaturesCol(), getRawPredictionCol(),
+        getProbabilityCol(), getPredictionCol(), true, t);
   }
 
   @Override

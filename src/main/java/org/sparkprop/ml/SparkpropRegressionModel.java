@@ -8,6 +8,9 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 import org.sparkprop.train.Model;
 
 /** The model a {@link SparkpropRegressor} trains: one predicted value per row. */
@@ -69,6 +72,14 @@ public final class SparkpropRegressionModel
   @Override
   public double predict(Vector features) {
     return data().scores(features)[0];
+  }
+
+  /** Blocks of rows through the network's forward GEMMs ({@link BatchedTransform}); lazy. */
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    StructType out = transformSchema(dataset.schema());
+    return BatchedTransform.apply(dataset, out, data(), getFeaturesCol(), "", "",
+        getPredictionCol(), false, null);
   }
 
   @Override
