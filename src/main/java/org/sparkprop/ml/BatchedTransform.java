@@ -133,6 +133,11 @@ final class BatchedTransform implements MapPartitionsFunction<Row, Row> {
   }
 
   private void fill(Row r, float[] x, int offset, int f) {
+    fill(r, featuresIndex, x, offset, f);
+  }
+
+  /** Row {@code r}'s features vector (dense or sparse) into {@code x[offset, offset + f)}. */
+  static void fill(Row r, int featuresIndex, float[] x, int offset, int f) {
     Object v = r.get(featuresIndex);
     if (!(v instanceof Vector features)) {
       throw new IllegalArgumentException("a row has no features vector (" + v + ")");
@@ -190,7 +195,7 @@ final class BatchedTransform implements MapPartitionsFunction<Row, Row> {
     return RowFactory.create(values);
   }
 
-  private static double[] rawOf(float[] s, int offset, int k) {
+  static double[] rawOf(float[] s, int offset, int k) {
     if (k == 1) {
       return new double[] {-s[offset], s[offset]};
     }

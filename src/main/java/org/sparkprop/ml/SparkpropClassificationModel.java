@@ -70,7 +70,7 @@ public final class SparkpropClassificationModel
     return data().numFeatures();
   }
 
-  private ModelData data() {
+  ModelData data() {
     if (data == null) {
       throw new IllegalStateException("this model has no weights (it was made by the no-argument "
           + "constructor); load or train one");

@@ -7,17 +7,14 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.Model;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.api.java.UDF1;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -88,35 +85,19 @@ public final class SparkpropOneVsOneModel extends Model<SparkpropOneVsOneModel> 
     return appendPrediction(schema, getOrDefault(predictionCol));
   }
 
+  /** Votes in blocks of rows, each pairwise model one forward pass per block ({@link OneVsOneVotes}). */
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
-    transformSchema(dataset.schema());
-    List<SparkpropClassificationModel> ms = models;
-    int k = numClasses;
-    UDF1<Vector, Double> vote = features -> {
-      double[] votes = new double[k];
-      double[] confidence = new double[k];
-      int m = 0;
-      for (int i = 0; i < k; i++) {
-        for (int j = i + 1; j < k; j++) {
-          SparkpropClassificationModel model = ms.get(m++);
-          Vector p = model.raw2probability(model.predictRaw(features));
-          int winner = p.apply(1) > 0.5 ? j : i;
-          votes[winner]++;
-          confidence[winner] += Math.max(p.apply(0), p.apply(1));
-        }
-      }
-      int best = 0;
-      for (int c = 1; c < k; c++) {
-        if (votes[c] > votes[best] || (votes[c] == votes[best] && confidence[c] > confidence[best])) {
-          best = c;
-        }
-      }
-      return (double) best;
-    };
-    Column features = functions.col(getOrDefault(featuresCol));
-    return dataset.toDF().withColumn(getOrDefault(predictionCol),
-        functions.udf(vote, DataTypes.DoubleType).apply(features));
+    StructType out = transformSchema(dataset.schema());
+    List<ModelData> pairs = new ArrayList<>();
+    for (SparkpropClassificationModel m : models) {
+      pairs.add(m.data());
+    }
+    OneVsOneVotes f = new OneVsOneVotes(pairs, numClasses,
+        dataset.schema().fieldIndex(getOrDefault(featuresCol)));
+    String prediction = getOrDefault(predictionCol);
+    return dataset.toDF().mapPartitions(f, Encoders.row(out))
+        .withMetadata(prediction, out.apply(prediction).metadata());
   }
 
   @Override

@@ -100,6 +100,35 @@ class BatchedTransformTest {
   }
 
   @Test
+  void oneVsOneVotesEqualAPerRowVote() {
+    SparkpropOneVsOneModel ovo = new SparkpropOneVsOne().setClassifier(quick()).fit(blobs);
+    List<SparkpropClassificationModel> pairs = ovo.models();
+    int k = ovo.numClasses();
+    for (Row r : ovo.transform(blobs).collectAsList()) {
+      Vector f = r.getAs("features");
+      double[] votes = new double[k];
+      double[] confidence = new double[k];
+      int m = 0;
+      for (int i = 0; i < k; i++) {
+        for (int j = i + 1; j < k; j++) {
+          SparkpropClassificationModel pair = pairs.get(m++);
+          Vector p = pair.raw2probability(pair.predictRaw(f));
+          int winner = p.apply(1) > 0.5 ? j : i;
+          votes[winner]++;
+          confidence[winner] += Math.max(p.apply(0), p.apply(1));
+        }
+      }
+      int best = 0;
+      for (int c = 1; c < k; c++) {
+        if (votes[c] > votes[best] || votes[c] == votes[best] && confidence[c] > confidence[best]) {
+          best = c;
+        }
+      }
+      assertEquals(best, (double) r.getAs("prediction"), 0.0);
+    }
+  }
+
+  @Test
   void regressorPredictionsEqualPredict() {
     Dataset<Row> reg = SparkData.toDataFrame(spark, ToySets.linear(600, 4, 0.1, 3).block(), 2);
     SparkpropRegressionModel m = new SparkpropRegressor().setHiddenLayers("8tanh").setMaxIter(3)
