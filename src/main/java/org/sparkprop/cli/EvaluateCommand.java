@@ -44,7 +44,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Model m = ModelIO.load(new LocalFileStore(model));
+    Model m = ModelIO.load(new LocalFileStore(ModelDirs.engineModel(model)));
     RunConfig rc = RunConfig.load(config, overrides);
     BatchSums s;
     if (DataSources.needsSpark(data)) {                    // evaluated on the executors

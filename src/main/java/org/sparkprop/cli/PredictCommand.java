@@ -61,7 +61,7 @@ final class PredictCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--mode must be class, probabilities, sample or values, got '"
           + mode + "'");
     }
-    Model m = ModelIO.load(new LocalFileStore(model));
+    Model m = ModelIO.load(new LocalFileStore(ModelDirs.engineModel(model)));
     if (DataSources.needsSpark(data)) {
       throw new IllegalArgumentException(data + " is read through Spark: predict it with the Spark ML "
           + "model (SparkpropClassificationModel.load(...).transform(df)); predict reads driver-side "

@@ -100,13 +100,50 @@ final class Persistence {
     return writer(path -> save(instance, model.get(), path));
   }
 
-  /** What was loaded: the uid, the explicitly set params (JSON), and the engine model. */
-  record Loaded(String uid, JsonNode paramMap, Model model) {}
+  /** What was loaded: the uid, the explicitly set and the default params (JSON), the engine model. */
+  record Loaded(String uid, JsonNode paramMap, JsonNode defaultParamMap, Model model) {}
 
+  /** Params renamed since; saved models with the old names still load. */
+  private static final Map<String, String> RENAMED = Map.of("epochs", "maxIter", "minDelta", "tol");
+
+  /**
+   * Sets on {@code instance} the defaults it was saved with (as Spark's own readers do since
+   * Spark 3.0), so a model keeps its saved defaults when this version's differ; names unknown to
+   * this version are skipped (defaults carry no user choice).
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static void setSavedDefaults(Params instance, JsonNode defaults) throws IOException {
+    for (Map.Entry<String, JsonNode> e : defaults.properties()) {
+      String name = RENAMED.getOrDefault(e.getKey(), e.getKey());
+      if (instance.hasParam(name)) {
+        Param p = instance.getParam(name);
+        instance.setDefault(p, p.jsonDecode(ArrayFile.json().writeValueAsString(e.getValue())));
+      }
+    }
+  }
+
+  /**
+   * A saved Spark ML model at {@code path}; or, where {@code path} has no Spark metadata but holds
+   * the engine's model (a folder {@code sparkprop train} wrote, or a run's output folder with it
+   * under {@code model/}), that model with a fresh uid and the params at their defaults.
+   */
   static Loaded load(String path, Class<?> expected) throws IOException {
+    org.apache.hadoop.conf.Configuration conf = sc().hadoopConfiguration();
+    String stripped = path.replaceAll("/+$", "");
+    org.apache.hadoop.fs.Path sparkMeta = new org.apache.hadoop.fs.Path(stripped + "/metadata");
+    if (!sparkMeta.getFileSystem(conf).exists(sparkMeta)) {
+      for (String dir : new String[] {stripped, stripped + "/model"}) {
+        HadoopFileStore store = new HadoopFileStore(dir, conf);
+        if (store.exists(ModelIO.METADATA)) {
+          return new Loaded(Uids.random(expected.getSimpleName()), ArrayFile.json().createObjectNode(),
+              ArrayFile.json().createObjectNode(), ModelIO.load(store));
+        }
+      }
+    }
     JsonNode meta = loadMetadata(path, expected);
-    Model model = ModelIO.load(new HadoopFileStore(path + "/model", sc().hadoopConfiguration()));
-    return new Loaded(meta.path("uid").asText(), meta.path("paramMap"), model);
+    Model model = ModelIO.load(new HadoopFileStore(path + "/model", conf));
+    return new Loaded(meta.path("uid").asText(), meta.path("paramMap"),
+        meta.path("defaultParamMap"), model);
   }
 
   /** An MLWriter running {@code save} (which may throw IOException) on the path Spark gives. */
@@ -133,11 +170,12 @@ final class Persistence {
   static ParamMap paramMap(Params instance, JsonNode paramMap) throws IOException {
     ParamMap map = ParamMap.empty();
     for (Map.Entry<String, JsonNode> e : paramMap.properties()) {
-      if (!instance.hasParam(e.getKey())) {
+      String name = RENAMED.getOrDefault(e.getKey(), e.getKey());
+      if (!instance.hasParam(name)) {
         throw new IOException("saved param '" + e.getKey() + "' is unknown to "
             + instance.getClass().getSimpleName() + " (saved by a different version?)");
       }
-      Param p = instance.getParam(e.getKey());
+      Param p = instance.getParam(name);
       map.put(p, p.jsonDecode(ArrayFile.json().writeValueAsString(e.getValue())));
     }
     return map;

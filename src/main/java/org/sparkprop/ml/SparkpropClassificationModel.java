@@ -157,8 +157,13 @@ public final class SparkpropClassificationModel
         try {
           Persistence.Loaded l = Persistence.load(path, SparkpropClassificationModel.class);
           Model m = l.model();
+          if (!m.isClassifier()) {
+            throw new IOException("the model at " + path + " is a regression model (loss "
+                + m.network().loss().name() + "); load it with SparkpropRegressionModel.load");
+          }
           SparkpropClassificationModel model = new SparkpropClassificationModel(l.uid(),
               new ModelData(m), m.numClasses());
+          Persistence.setSavedDefaults(model, l.defaultParamMap());
           return model.copy(Persistence.paramMap(model, l.paramMap()));
         } catch (IOException e) {
           throw new UncheckedIOException(e.getMessage(), e);

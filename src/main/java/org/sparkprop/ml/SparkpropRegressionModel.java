@@ -115,7 +115,13 @@ public final class SparkpropRegressionModel
       public SparkpropRegressionModel load(String path) {
         try {
           Persistence.Loaded l = Persistence.load(path, SparkpropRegressionModel.class);
+          if (l.model().isClassifier() || l.model().network().outputSize() != 1) {
+            throw new IOException("the model at " + path + " is not a one-output regression model "
+                + "(loss " + l.model().network().loss().name() + ", " + l.model().network().outputSize()
+                + " outputs); load a classifier with SparkpropClassificationModel.load");
+          }
           SparkpropRegressionModel model = new SparkpropRegressionModel(l.uid(), new ModelData(l.model()));
+          Persistence.setSavedDefaults(model, l.defaultParamMap());
           return model.copy(Persistence.paramMap(model, l.paramMap()));
         } catch (IOException e) {
           throw new UncheckedIOException(e.getMessage(), e);

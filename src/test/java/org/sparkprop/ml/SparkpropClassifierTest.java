@@ -313,6 +313,55 @@ class SparkpropClassifierTest {
   }
 
   @Test
+  void oneModelFormatForTheCommandLineAndSparkMl() throws IOException {
+    // A model `sparkprop train` wrote loads as a Spark ML model (from its folder or the run's).
+    Path run = dir.resolve("cli-run");
+    assertEquals(0, org.sparkprop.cli.Main.execute("train", "--config", "conf/two-moons.conf",
+        "--set", "training.trainer=local", "--set", "training.epochs=3", "--out", run.toString()));
+    org.sparkprop.train.Model cli = org.sparkprop.train.ModelIO.load(
+        new org.sparkprop.train.LocalFileStore(run.resolve("model")));
+    SparkpropClassificationModel fromModel = SparkpropClassificationModel.load(run.resolve("model").toString());
+    SparkpropClassificationModel fromRun = SparkpropClassificationModel.load(run.toString());
+    assertArrayEquals(cli.params(), fromModel.engineModel().params());
+    assertArrayEquals(cli.params(), fromRun.engineModel().params());
+    assertEquals(2, fromModel.numClasses());
+    Dataset<Row> scored = fromModel.transform(moons);
+    List<Row> rows = scored.select("features", "prediction").collectAsList();
+    org.sparkprop.train.Predictor p = cli.predictor(1);
+    int[] cls = new int[1];
+    for (Row r : rows.subList(0, 50)) {
+      double[] f = ((Vector) r.get(0)).toArray();
+      p.classes(new float[] {(float) f[0], (float) f[1]}, 1, cls);
+      assertEquals(cls[0], r.getDouble(1), 0.0, "the Spark ML model predicts as the CLI model");
+    }
+    assertThrows(java.io.UncheckedIOException.class,
+        () -> SparkpropRegressionModel.load(run.resolve("model").toString()), "a classifier is not a regressor");
+    // ... and a Spark ML model folder is a model for `sparkprop evaluate`.
+    String sparkMl = dir.resolve("spark-ml-model").toString();
+    fromModel.write().overwrite().save(sparkMl);
+    assertEquals(0, org.sparkprop.cli.Main.execute("evaluate", "--model", sparkMl, "--data",
+        "toy:two_moons?n=200&seed=5"));
+  }
+
+  @Test
+  void savedDefaultsAndOlderParamNamesStillLoad() throws IOException {
+    SparkpropClassificationModel m = small().fit(moons);
+    String path = dir.resolve("renamed").toString();
+    m.write().overwrite().save(path);
+    // Rewrite the metadata as an older version wrote it: epochs and minDelta, another default.
+    Path meta = Path.of(path, "metadata", "part-00000");
+    String line = Files.readString(meta).replace("\"maxIter\"", "\"epochs\"")
+        .replace("\"tol\"", "\"minDelta\"").replace("\"restoreBest\":true", "\"restoreBest\":false");
+    Files.writeString(meta, line);
+    Files.deleteIfExists(meta.resolveSibling(".part-00000.crc"));     // Hadoop's checksum of the old text
+    SparkpropClassificationModel back = SparkpropClassificationModel.load(path);
+    assertEquals(15, back.getMaxIter(), "an older name keeps its value");
+    assertEquals(0, back.getPatience(), "set before saving");
+    assertFalse(back.getRestoreBest(), "the saved default, not this version's");
+    assertFalse(back.isSet(back.restoreBest()));
+  }
+
+  @Test
   void registeredForSparkMlDiscovery() {
     List<String> found = new ArrayList<>();
     for (Estimator<?> e : ServiceLoader.load(Estimator.class)) {
