@@ -122,7 +122,7 @@ public final class ParamSet implements java.io.Serializable {
         + "-1 = automatic (10% of data with at least 5000 rows when patience > 0, else none)",
         (Function1<Object, Object>) new ValidationShare());
     validationIndicatorCol = new Param<>(owner, "validationIndicatorCol",
-        "boolean column: true marks validation rows (empty = none)");
+        "boolean column: true marks validation rows (empty = none)", valid(ParamSet::columnName));
     patience = new IntParam(owner, "patience", "stop after this many epochs without an improvement "
         + "of more than tol in the monitored loss: the validation loss if there is validation data, "
         + "else the training loss (0 = off: run maxIter epochs)", ParamValidators.gtEq(0));
@@ -152,10 +152,12 @@ public final class ParamSet implements java.io.Serializable {
         + "feature-scaling statistics (partials themselves sum in a fixed order)",
         ParamValidators.gtEq(1));
     checkpointDir = new Param<>(owner, "checkpointDir", "Hadoop path for training checkpoints; each "
-        + "fit writes into its own subfolder (empty = none)");
+        + "fit writes into its own subfolder (empty = none)",
+        valid(s -> s.isEmpty() || new org.apache.hadoop.fs.Path(s).toUri() != null));
     checkpointInterval = new IntParam(owner, "checkpointInterval", "Spark jobs between checkpoints",
         ParamValidators.gtEq(1));
-    weightCol = new Param<>(owner, "weightCol", "sample weight column (empty = all rows weigh 1)");
+    weightCol = new Param<>(owner, "weightCol", "sample weight column (empty = all rows weigh 1)",
+        valid(ParamSet::columnName));
   }
 
   /** The defaults, as a user of PyTorch or Spark expects them; applied by each owner. */
@@ -215,6 +217,11 @@ public final class ParamSet implements java.io.Serializable {
       double d = (Double) v;
       return d == -1 || d >= 0 && d < 1;
     }
+  }
+
+  /** A column name, or empty: no surrounding whitespace (a name Spark would not find). */
+  private static boolean columnName(String s) {
+    return s.equals(s.strip());
   }
 
   private static boolean parses(String spec) {

@@ -99,6 +99,10 @@ class SparkpropClassifierTest {
     assertThrows(IllegalArgumentException.class, () -> c.setLoss("squared"));
     assertThrows(IllegalArgumentException.class, () -> new SparkpropRegressor().setLoss("hinge"));
     assertThrows(IllegalArgumentException.class, () -> c.setSchedule("cosinus"));
+    assertThrows(IllegalArgumentException.class, () -> c.setWeightCol(" w"));
+    assertThrows(IllegalArgumentException.class, () -> c.setValidationIndicatorCol("isVal "));
+    assertThrows(IllegalArgumentException.class, () -> c.setCheckpointDir("a:b"));
+    c.setWeightCol("w").setValidationIndicatorCol("").setCheckpointDir("file:///tmp/ck");
   }
 
   @Test
