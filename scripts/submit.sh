@@ -31,10 +31,13 @@ for i in "${!spark_args[@]}"; do
     --master=*) master="${spark_args[$i]#--master=}" ;;
   esac
 done
+# On this machine the driver also logs through this checkout's log4j2.properties; on any other
+# cluster spark.driver.extraJavaOptions (spark-defaults.conf, --conf) is left as the cluster sets it.
 driver_conf=()
 case "$master" in
   local*|*127.0.0.1*|*localhost*)
-    driver_conf=(--conf "spark.driver.host=$SPARK_LOCAL_IP" --conf "spark.driver.bindAddress=$SPARK_LOCAL_IP") ;;
+    driver_conf=(--conf "spark.driver.host=$SPARK_LOCAL_IP" --conf "spark.driver.bindAddress=$SPARK_LOCAL_IP"
+      --conf "spark.driver.extraJavaOptions=$log_opt") ;;
   *)
     if [ -z "$SP_USER_LOCAL_IP" ]; then unset SPARK_LOCAL_IP; fi ;;
 esac
@@ -43,5 +46,5 @@ auth="$SP_ROOT/target/cluster/auth.conf"
 if [ "$master" = "spark://127.0.0.1:${SPARKPROP_MASTER_PORT:-7077}" ] && [ -f "$auth" ]; then
   driver_conf+=(--properties-file "$auth" --load-spark-defaults)
 fi
-exec "${submit[@]}" "${driver_conf[@]}" --conf "spark.driver.extraJavaOptions=$log_opt" \
+exec "${submit[@]}" "${driver_conf[@]}" \
   --class org.sparkprop.cli.Main "${spark_args[@]}" "$app_jar" "$@"
