@@ -152,7 +152,9 @@ final class DataSources {
   }
 
   private Loaded fromFrame(String spec, Dataset<Row> df, String features, String label, int partitions) {
-    return new Loaded(spec, null, SparkData.pack(df, features, label, null, partitions, 0), null, 0);
+    Dataset<Row> framed = ParquetFeatures.asVector(df, features, label);
+    return new Loaded(spec, null, SparkData.pack(framed, ParquetFeatures.COLUMN, label, null,
+        partitions, 0), null, 0);
   }
 
   /** toy:NAME?key=value&... with n, noise, seed, k (blobs), dims (blobs, linear), factor (circles). */

@@ -146,6 +146,34 @@ class CommandLineTest {
   }
 
   @Test
+  void parquetWithArrayAndPlainNumericColumnsTrains() throws Exception {
+    org.apache.spark.sql.SparkSession spark = SparkTestSession.get();
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> moons = org.sparkprop.spark.SparkData
+        .toDataFrame(spark, org.sparkprop.data.ToySets.twoMoons(600, 0.1, 3), 2);
+    // pandas / pyarrow layouts: a list column, and one column per feature (int label).
+    Path arrays = dir.resolve("arrays.parquet");
+    moons.select(org.apache.spark.ml.functions.vector_to_array(moons.col("features"), "float64").as("features"),
+        moons.col("label")).write().parquet(arrays.toString());
+    Path wide = dir.resolve("wide.parquet");
+    moons.select(org.apache.spark.ml.functions.vector_to_array(moons.col("features"), "float64").getItem(0).as("x"),
+        org.apache.spark.ml.functions.vector_to_array(moons.col("features"), "float64").getItem(1).cast("float").as("y"),
+        moons.col("label").cast("int").as("label")).write().parquet(wide.toString());
+    for (Path p : List.of(arrays, wide)) {
+      Run train = run("train", "--set", "data.train=parquet:" + p, "--set", "data.test=parquet:" + p,
+          "--set", "model.network=in-16tanh-out", "--set", "training.learningRate=0.01",
+          "--out", dir.resolve("out-" + p.getFileName()).toString());
+      assertEquals(0, train.status(), train.err());
+      assertEquals("2-16tanh-2", train.lastJson().get("network").asText());
+      assertTrue(train.lastJson().get("test_accuracy").asDouble() > 0.95, train.out());
+    }
+    Path text = dir.resolve("text.parquet");
+    moons.selectExpr("cast(label as string) as name", "label").write().parquet(text.toString());
+    Run bad = run("train", "--set", "data.train=parquet:" + text, "--out", dir.resolve("bad").toString());
+    assertEquals(1, bad.status());
+    assertTrue(bad.err().contains("not numeric: name string"), bad.err());
+  }
+
+  @Test
   void gradcheckPassesForGoodNetworks() throws Exception {
     Run ok = run("gradcheck", "--network", "5-7tanh+bn-4sigmoid(2)-3", "--loss", "cross_entropy",
         "--penalty", "l2(0.1)");
