@@ -89,7 +89,7 @@ final class DataSources {
         if (hash < 0) {
           throw new IllegalArgumentException("idx source '" + spec + "' needs #train or #test");
         }
-        return from(spec, IdxReader.readSplit(Path.of(where.substring(0, hash)),
+        return from(spec, IdxReader.readSplit(LocalPaths.of(where.substring(0, hash), spec),
             split(where.substring(hash + 1), spec)));
       }
       case "libsvm" -> {
@@ -98,7 +98,8 @@ final class DataSources {
               .option("numFeatures", cfg.integer("data.libsvm.numFeatures")).load(where);
           return fromFrame(spec, df, "features", "label", partitions);
         }
-        return from(spec, LibsvmReader.read(Path.of(where), cfg.integer("data.libsvm.numFeatures"), bad));
+        return from(spec, LibsvmReader.read(LocalPaths.of(where, spec),
+            cfg.integer("data.libsvm.numFeatures"), bad));
       }
       case "csv" -> {
         if (isDistributed(where)) {
@@ -108,7 +109,7 @@ final class DataSources {
         CsvReader.Options o = new CsvReader.Options(cfg.string("data.csv.label"),
             cfg.bool("data.csv.header"), cfg.string("data.csv.delimiter").charAt(0),
             !cfg.string("model.loss").equals("squared"));
-        return from(spec, CsvReader.read(Path.of(where), o, bad));
+        return from(spec, CsvReader.read(LocalPaths.of(where, spec), o, bad));
       }
       case "parquet" -> {
         if (spark == null) {

@@ -26,8 +26,8 @@ import picocli.CommandLine.Option;
     description = "Evaluate a saved model on data (Spark sources on the executors).")
 final class EvaluateCommand implements Callable<Integer> {
 
-  @Option(names = {"-m", "--model"}, required = true, description = "model directory")
-  Path model;
+  @Option(names = {"-m", "--model"}, required = true, description = "model directory (a path or file: URI)")
+  String modelDir;
 
   @Option(names = {"-d", "--data"}, required = true, description = "data source, e.g. fashion-mnist:test")
   String data;
@@ -44,6 +44,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Path model = LocalPaths.of(modelDir, "--model");
     Model m = ModelIO.load(new LocalFileStore(ModelDirs.engineModel(model)));
     RunConfig rc = RunConfig.load(config, overrides);
     BatchSums s;

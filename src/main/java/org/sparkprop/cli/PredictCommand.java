@@ -26,14 +26,14 @@ import picocli.CommandLine.Option;
     description = "Predict with a saved model and write a CSV.")
 final class PredictCommand implements Callable<Integer> {
 
-  @Option(names = {"-m", "--model"}, required = true, description = "model directory")
-  Path model;
+  @Option(names = {"-m", "--model"}, required = true, description = "model directory (a path or file: URI)")
+  String modelDir;
 
   @Option(names = {"-d", "--data"}, required = true, description = "data source")
   String data;
 
-  @Option(names = {"-o", "--output"}, required = true, description = "CSV file to write")
-  Path output;
+  @Option(names = {"-o", "--output"}, required = true, description = "CSV file to write (a path or file: URI)")
+  String outputFile;
 
   @Option(names = "--mode", defaultValue = "class",
       description = "class | probabilities | sample | values (default: ${DEFAULT-VALUE})")
@@ -53,6 +53,8 @@ final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Path model = LocalPaths.of(modelDir, "--model");
+    Path output = LocalPaths.of(outputFile, "--output");
     if (Files.exists(output) && !overwrite) {
       throw new IllegalArgumentException(output + " exists; use --overwrite to replace it");
     }

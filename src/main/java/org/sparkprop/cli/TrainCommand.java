@@ -67,8 +67,9 @@ final class TrainCommand implements Callable<Integer> {
     // Checked now, before any data is read; in/out placeholders are set once the data is known.
     TrainConfig tc = rc.train(1, 2);
     // --out DIR is used as is; otherwise every run gets its own time-stamped folder under output.dir.
-    Path outDir = out != null ? Path.of(out) : Path.of(rc.string("output.dir"),
-        java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    Path outDir = out != null ? LocalPaths.of(out, "--out")
+        : LocalPaths.of(rc.string("output.dir"), "output.dir").resolve(java.time.LocalDateTime.now()
+            .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     LocalFileStore modelStore = new LocalFileStore(outDir.resolve("model"));
     if (!rc.bool("output.overwrite") && modelStore.exists(ModelIO.METADATA) && !resume) {
       throw new IllegalArgumentException("a model already exists in " + outDir
@@ -152,7 +153,8 @@ final class TrainCommand implements Callable<Integer> {
       LocalTrainer trainer = new LocalTrainer(tc).listener(new ProgressPrinter(System.out))
           .classNames(train.classNames()).dataSource(train.source());
       if (!rc.string("checkpoint.dir").isEmpty()) {
-        Checkpoints ck = new Checkpoints(new LocalFileStore(Path.of(rc.string("checkpoint.dir"))),
+        Checkpoints ck = new Checkpoints(new LocalFileStore(
+            LocalPaths.of(rc.string("checkpoint.dir"), "checkpoint.dir")),
             rc.integer("checkpoint.keepLast"));
         if (!resume) {
           ck.prepareFresh(rc.bool("output.overwrite"));

@@ -1,6 +1,7 @@
 package org.sparkprop.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -171,6 +172,26 @@ class CommandLineTest {
     Run bad = run("train", "--set", "data.train=parquet:" + text, "--out", dir.resolve("bad").toString());
     assertEquals(1, bad.status());
     assertTrue(bad.err().contains("not numeric: name string"), bad.err());
+  }
+
+  @Test
+  void fileUrisWorkAndOtherSchemesAreRefusedNotMadeLocal() throws Exception {
+    Path out = dir.resolve("uri-out");
+    Run train = run("train", "--config", "conf/two-moons.conf", "--set", "training.trainer=local",
+        "--set", "training.epochs=2", "--out", out.toUri().toString());
+    assertEquals(0, train.status(), train.err());
+    assertTrue(Files.exists(out.resolve("model").resolve("metadata.json")), "written under the URI's path");
+    Path libsvm = dir.resolve("moons.libsvm");
+    Files.writeString(libsvm, "0 1:0.1 2:0.9\n1 1:1.9 2:-0.2\n0 1:-0.8 2:0.4\n");
+    Run eval = run("evaluate", "--model", out.resolve("model").toUri().toString(), "--data",
+        "libsvm:" + libsvm.toUri());
+    assertEquals(0, eval.status(), eval.err());
+    assertEquals(3, eval.lastJson().get("rows").asLong());
+    Run remote = run("train", "--config", "conf/two-moons.conf", "--set", "training.trainer=local",
+        "--out", "hdfs:///models/m");
+    assertEquals(1, remote.status());
+    assertTrue(remote.err().contains("hdfs: file system"), remote.err());
+    assertFalse(Files.exists(Path.of("hdfs:")), "no local folder named hdfs:");
   }
 
   @Test
