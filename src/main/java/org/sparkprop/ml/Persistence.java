@@ -90,6 +90,9 @@ final class Persistence {
         continue;
       }
       Object value = defaults ? instance.getDefault(p).get() : instance.getOrDefault(p);
+      if (value instanceof Params) {
+        continue;                          // a nested stage (OneVsOne's classifier): saved apart
+      }
       node.set(p.name(), ArrayFile.json().readTree(p.jsonEncode(value)));
     }
     return node;

@@ -31,7 +31,8 @@ public final class SparkpropOneVsOne extends Estimator<SparkpropOneVsOneModel> i
   private final Param<String> featuresCol;
   private final Param<String> labelCol;
   private final Param<String> predictionCol;
-  private SparkpropClassifier base = new SparkpropClassifier();
+  /** The base classifier: a Param, as Spark's OneVsRest has it, so grids and copies reach it. */
+  private final Param<SparkpropClassifier> classifier;
 
   public SparkpropOneVsOne() {
     this(Uids.random("sparkpropOneVsOne"));
@@ -49,7 +50,14 @@ public final class SparkpropOneVsOne extends Estimator<SparkpropOneVsOneModel> i
     predictionCol = new Param<>(this, "predictionCol", "prediction column name");
     setDefault(featuresCol, "features");
     setDefault(labelCol, "label");
+    classifier = new Param<>(this, "classifier", "the binary classifier trained for each pair of "
+        + "classes (copied per pair, with a seed per pair)");
     setDefault(predictionCol, "prediction");
+    setDefault(classifier, new SparkpropClassifier());
+  }
+
+  public Param<SparkpropClassifier> classifier() {
+    return classifier;
   }
 
   @Override
@@ -83,12 +91,11 @@ public final class SparkpropOneVsOne extends Estimator<SparkpropOneVsOneModel> i
 
   /** The binary classifier trained for each pair (its params are copied per pair). */
   public SparkpropOneVsOne setClassifier(SparkpropClassifier c) {
-    this.base = c;
-    return this;
+    return (SparkpropOneVsOne) set(classifier, c);
   }
 
   public SparkpropClassifier getClassifier() {
-    return base;
+    return getOrDefault(classifier);
   }
 
   @Override
@@ -128,6 +135,7 @@ public final class SparkpropOneVsOne extends Estimator<SparkpropOneVsOneModel> i
       for (int j = i + 1; j < numClasses; j++) {
         Dataset<Row> pair = df.filter(functions.col(label).equalTo(i).or(functions.col(label).equalTo(j)))
             .withColumn(label, functions.when(functions.col(label).equalTo(j), 1.0).otherwise(0.0));
+        SparkpropClassifier base = getClassifier();
         SparkpropClassifier c = base.copy(ParamMap.empty())
             .setFeaturesCol(getOrDefault(featuresCol)).setLabelCol(label)
             .setSeed(base.getSeed() + 31L * (i * numClasses + j));
@@ -142,7 +150,7 @@ public final class SparkpropOneVsOne extends Estimator<SparkpropOneVsOneModel> i
   public MLWriter write() {
     return Persistence.writer(path -> {
       Persistence.saveMetadata(this, path, null);
-      base.write().save(path + "/classifier");
+      getClassifier().write().save(path + "/classifier");
     });
   }
 
@@ -169,7 +177,7 @@ public final class SparkpropOneVsOne extends Estimator<SparkpropOneVsOneModel> i
   @Override
   public SparkpropOneVsOne copy(ParamMap extra) {
     SparkpropOneVsOne c = defaultCopy(extra);
-    c.base = base.copy(extra);        // the base's own params in extra (a tuning grid) apply to it
-    return c;
+    // The base's own params in extra (a tuning grid over them) apply to the copy's base.
+    return c.setClassifier(c.getClassifier().copy(extra));
   }
 }

@@ -38,6 +38,11 @@ public final class SparkpropOneVsOneModel extends Model<SparkpropOneVsOneModel> 
     this(Uids.stash(uid), numClasses, models);
   }
 
+  /** For Spark Connect's model discovery only; a model without pair models cannot predict. */
+  public SparkpropOneVsOneModel() {
+    this(Uids.stash(Uids.random("sparkpropOneVsOneModel")), 2, List.of());
+  }
+
   private SparkpropOneVsOneModel(Uids.Token token, int numClasses,
                                  List<SparkpropClassificationModel> models) {
     super();
@@ -89,6 +94,10 @@ public final class SparkpropOneVsOneModel extends Model<SparkpropOneVsOneModel> 
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     StructType out = transformSchema(dataset.schema());
+    if (models.isEmpty()) {
+      throw new IllegalStateException("this model has no pair models (it was made by the "
+          + "no-argument constructor); load or train one");
+    }
     List<ModelData> pairs = new ArrayList<>();
     for (SparkpropClassificationModel m : models) {
       pairs.add(m.data());

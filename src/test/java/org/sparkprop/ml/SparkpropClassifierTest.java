@@ -373,6 +373,14 @@ class SparkpropClassifierTest {
     }
     assertTrue(found.contains(SparkpropClassifier.class.getName()), found.toString());
     assertTrue(found.contains(SparkpropRegressor.class.getName()), found.toString());
+    assertTrue(found.contains(SparkpropOneVsOne.class.getName()), found.toString());
+    // Spark's own registered models cannot all be made without arguments: list the providers'
+    // types without instantiating them, then make ours as Spark Connect would.
+    List<String> models = ServiceLoader.load(org.apache.spark.ml.Transformer.class).stream()
+        .map(p -> p.type().getName()).toList();
+    new SparkpropOneVsOneModel();
+    assertTrue(models.containsAll(List.of(SparkpropClassificationModel.class.getName(),
+        SparkpropRegressionModel.class.getName(), SparkpropOneVsOneModel.class.getName())), models.toString());
   }
 
   /**
@@ -389,5 +397,11 @@ class SparkpropClassifierTest {
     assertEquals(7, (int) copy.getClassifier().getOrDefault(copy.getClassifier().maxIter()));
     assertEquals("vote", copy.getOrDefault(copy.predictionCol()));
     assertEquals(3, (int) ovo.getClassifier().getOrDefault(ovo.getClassifier().maxIter()));
+    // The base is a Param, as OneVsRest's: a grid may swap it.
+    SparkpropClassifier other = new SparkpropClassifier().setLoss("hinge");
+    SparkpropOneVsOne swapped = ovo.copy(new org.apache.spark.ml.param.ParamMap()
+        .put(ovo.classifier().w(other)));
+    assertEquals("hinge", swapped.getClassifier().getLoss());
+    assertTrue(ovo.explainParams().contains("classifier"));
   }
 }
