@@ -52,11 +52,26 @@ if [ "$want_data" = 1 ] && ! sp_fashion_dir >/dev/null; then
   url="http://fashion-mnist.s3-website.eu-central-1.amazonaws.com"
   dest="$SP_ROOT/data/fashion-mnist"
   mkdir -p "$dest"
+  # The MD5 sums the dataset's authors publish with it (zalandoresearch/fashion-mnist, README):
+  # a truncated or altered download is refused, not trained on.
+  declare -A md5=(
+    [train-images-idx3-ubyte]=8d4fb7e6c68d591d4c3dfef9ec88bf0d
+    [train-labels-idx1-ubyte]=25c81989df183df01b3e8a0aad5dffbe
+    [t10k-images-idx3-ubyte]=bef4ecab320f06d8554ea6380940ec79
+    [t10k-labels-idx1-ubyte]=bb300cfdad3c16e7a12a480ee83cd310
+  )
   for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
     [ -f "$dest/$f.gz" ] && continue
     sp_log "downloading $f.gz ..."
     if command -v curl >/dev/null; then curl -fsSL -o "$dest/$f.gz.part" "$url/$f.gz"
     else wget -q -O "$dest/$f.gz.part" "$url/$f.gz"; fi
+    got="$( (md5sum "$dest/$f.gz.part" 2>/dev/null || openssl md5 -r "$dest/$f.gz.part") | cut -d' ' -f1)"
+    if [ "$got" != "${md5[$f]}" ]; then
+      rm -f "$dest/$f.gz.part"
+      sp_log "$f.gz from $url has MD5 $got, not the published ${md5[$f]}: the download is damaged"
+      sp_log "or altered; run scripts/setup.sh --data again, or install Debian's dataset-fashion-mnist"
+      exit 1
+    fi
     mv "$dest/$f.gz.part" "$dest/$f.gz"
   done
 fi
