@@ -97,6 +97,18 @@ class BatchedTransformTest {
         () -> m.transform(spark.createDataFrame(wide, schema)).collect());
     assertTrue(String.valueOf(SparkData.unwrap(e).getMessage()).contains("expects 3 features"),
         SparkData.unwrap(e).getMessage());
+    // A NaN feature fails the transform instead of scoring a number that looks right.
+    List<Row> nan = List.of(RowFactory.create(Vectors.dense(0.5, Double.NaN, 1), 0.0));
+    Exception n = assertThrows(Exception.class,
+        () -> m.transform(spark.createDataFrame(nan, schema)).collect());
+    assertTrue(String.valueOf(SparkData.unwrap(n).getMessage()).contains("must be finite"),
+        SparkData.unwrap(n).getMessage());
+    List<Row> none = new ArrayList<>();
+    none.add(RowFactory.create(null, 0.0));
+    Exception z = assertThrows(Exception.class,
+        () -> m.transform(spark.createDataFrame(none, schema)).collect());
+    assertTrue(String.valueOf(SparkData.unwrap(z).getMessage()).contains("no features vector"),
+        SparkData.unwrap(z).getMessage());
   }
 
   @Test
