@@ -3,10 +3,7 @@ package org.sparkprop.ml;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.ml.linalg.DenseVector;
-import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
@@ -92,74 +89,20 @@ final class BatchedTransform implements MapPartitionsFunction<Row, Row> {
   @Override
   public Iterator<Row> call(Iterator<Row> rows) {
     Predictor predictor = data.model().predictor(ROWS);
-    int f = data.numFeatures();
     int k = data.outputs();
-    float[] x = new float[ROWS * f];
-    Row[] block = new Row[ROWS];
-    return new Iterator<>() {
-      int n;
-      int next;
+    return new RowBlocks(rows, featuresIndex, data.numFeatures(), ROWS) {
       float[] scores;
 
       @Override
-      public boolean hasNext() {
-        if (next < n) {
-          return true;
-        }
-        n = 0;
-        next = 0;
-        while (n < ROWS && rows.hasNext()) {
-          Row r = rows.next();
-          fill(r, x, n * f, f);
-          block[n++] = r;
-        }
-        if (n > 0) {
-          scores = predictor.scores(x, n);
-        }
-        return n > 0;
+      void score(int n) {
+        scores = predictor.scores(x, n);
       }
 
       @Override
-      public Row next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        int r = next++;
-        Row row = block[r];
-        block[r] = null;
-        return extend(row, scores, r * k, k);
+      Row output(Row input, int r) {
+        return extend(input, scores, r * k, k);
       }
     };
-  }
-
-  private void fill(Row r, float[] x, int offset, int f) {
-    fill(r, featuresIndex, x, offset, f);
-  }
-
-  /** Row {@code r}'s features vector (dense or sparse) into {@code x[offset, offset + f)}. */
-  static void fill(Row r, int featuresIndex, float[] x, int offset, int f) {
-    Object v = r.get(featuresIndex);
-    if (!(v instanceof Vector features)) {
-      throw new IllegalArgumentException("a row has no features vector (" + v + ")");
-    }
-    if (features.size() != f) {
-      throw new IllegalArgumentException("the model expects " + f + " features, but a row has "
-          + features.size());
-    }
-    if (features instanceof DenseVector d) {
-      double[] values = d.values();
-      for (int i = 0; i < f; i++) {
-        x[offset + i] = (float) values[i];
-      }
-    } else {
-      SparseVector s = (SparseVector) features;
-      java.util.Arrays.fill(x, offset, offset + f, 0f);
-      int[] idx = s.indices();
-      double[] values = s.values();
-      for (int j = 0; j < idx.length; j++) {
-        x[offset + idx[j]] = (float) values[j];
-      }
-    }
   }
 
   /** The input row with the output columns appended. */

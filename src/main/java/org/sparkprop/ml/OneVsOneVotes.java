@@ -2,7 +2,6 @@ package org.sparkprop.ml;
 
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -35,42 +34,19 @@ final class OneVsOneVotes implements MapPartitionsFunction<Row, Row> {
     for (int m = 0; m < predictors.length; m++) {
       predictors[m] = pairs.get(m).model().predictor(rowsPerBlock);
     }
-    int f = pairs.get(0).numFeatures();
-    float[] x = new float[rowsPerBlock * f];
-    Row[] block = new Row[rowsPerBlock];
     double[] votes = new double[rowsPerBlock * classes];
     double[] confidence = new double[rowsPerBlock * classes];
-    return new Iterator<>() {
-      int n;
-      int next;
-
+    return new RowBlocks(rows, featuresIndex, pairs.get(0).numFeatures(), rowsPerBlock) {
       @Override
-      public boolean hasNext() {
-        if (next < n) {
-          return true;
-        }
-        n = 0;
-        next = 0;
-        while (n < rowsPerBlock && rows.hasNext()) {
-          Row r = rows.next();
-          BatchedTransform.fill(r, featuresIndex, x, n * f, f);
-          block[n++] = r;
-        }
-        if (n > 0) {
-          vote(n);
-        }
-        return n > 0;
-      }
-
-      private void vote(int rows) {
-        java.util.Arrays.fill(votes, 0, rows * classes, 0);
-        java.util.Arrays.fill(confidence, 0, rows * classes, 0);
+      void score(int n) {
+        java.util.Arrays.fill(votes, 0, n * classes, 0);
+        java.util.Arrays.fill(confidence, 0, n * classes, 0);
         int m = 0;
         for (int i = 0; i < classes; i++) {
           for (int j = i + 1; j < classes; j++, m++) {
             int k = pairs.get(m).outputs();
-            float[] s = predictors[m].scores(x, rows);
-            for (int r = 0; r < rows; r++) {
+            float[] s = predictors[m].scores(x, n);
+            for (int r = 0; r < n; r++) {
               double[] p = BatchedTransform.probabilityInPlace(BatchedTransform.rawOf(s, r * k, k),
                   k == 1);
               int winner = p[1] > 0.5 ? j : i;
@@ -82,11 +58,7 @@ final class OneVsOneVotes implements MapPartitionsFunction<Row, Row> {
       }
 
       @Override
-      public Row next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        int r = next++;
+      Row output(Row input, int r) {
         int best = 0;
         for (int c = 1; c < classes; c++) {
           double v = votes[r * classes + c];
@@ -95,13 +67,11 @@ final class OneVsOneVotes implements MapPartitionsFunction<Row, Row> {
             best = c;
           }
         }
-        Row row = block[r];
-        block[r] = null;
-        Object[] values = new Object[row.length() + 1];
-        for (int i = 0; i < row.length(); i++) {
-          values[i] = row.get(i);
+        Object[] values = new Object[input.length() + 1];
+        for (int i = 0; i < input.length(); i++) {
+          values[i] = input.get(i);
         }
-        values[row.length()] = (double) best;
+        values[input.length()] = (double) best;
         return RowFactory.create(values);
       }
     };
