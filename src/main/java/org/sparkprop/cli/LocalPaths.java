@@ -28,9 +28,9 @@ final class LocalPaths {
       }
     }
     throw new IllegalArgumentException(what + " '" + value + "' is on a " + scheme + ": file "
-        + "system, which this command writes only locally: give a local path (or file: URI) and "
-        + "copy the folder with `hadoop fs -put`, or train through Spark ML, whose models save to "
-        + "any Hadoop path");
+        + "system, which this command reads and writes only locally: give a local path (or file: "
+        + "URI), copying with `hadoop fs -get` before or `hadoop fs -put` after; Parquet sources, "
+        + "the Spark trainer's checkpoints and Spark ML models take any Hadoop path");
   }
 
   /** The URI scheme of {@code value}, or null for a plain path (a Windows drive letter is a path). */

@@ -17,8 +17,8 @@ import org.sparkprop.train.Model;
  *   ŷ = σ·(W h + b) + μ  =  (σW) h + (σb + μ)       W: outputs × inputs of the last dense layer
  * </pre>
  * so the model predicts in the label's units and needs nothing new to save or load. μ and σ are the
- * training rows' mean and population standard deviation (σ = 1 for a constant label). The training
- * history reports losses of z: the standardised label's MSE.
+ * training rows' mean and population standard deviation (σ = 1 for a constant label). Training sees
+ * losses of z; {@link #unscale} puts the history back in the label's units (loss × σ², RMSE × σ).
  */
 final class LabelScaling {
 
@@ -34,7 +34,8 @@ final class LabelScaling {
 
   /** μ and σ of the label column (nulls ignored; Spark checks the column is numeric). */
   static LabelScaling fit(Dataset<?> data, String label) {
-    Row r = data.toDF().agg(functions.avg(label), functions.stddev_pop(label)).first();
+    org.apache.spark.sql.Column y = functions.col(label).cast("double");   // decimal, boolean labels
+    Row r = data.toDF().agg(functions.avg(y), functions.stddev_pop(y)).first();
     if (r.isNullAt(0)) {
       return NONE;                                       // no labels: training reports the error
     }
@@ -54,6 +55,18 @@ final class LabelScaling {
     }
     return data.toDF().withColumn(label,
         functions.col(label).cast("double").minus(mean).divide(sd));
+  }
+
+  /** The epochs' losses and RMSEs in the label's units: squared loss × σ², RMSE × σ. */
+  List<org.sparkprop.train.EpochMetrics> unscale(List<org.sparkprop.train.EpochMetrics> history) {
+    if (this == NONE) {
+      return history;
+    }
+    double sq = sd * sd;
+    return history.stream().map(m -> new org.sparkprop.train.EpochMetrics(m.epoch(), m.step(),
+        m.trainLoss() * sq, m.trainMetric() * sd, m.validationLoss() * sq,
+        m.validationMetric() * sd, m.metricName(), m.learningRate(), m.samplesPerSecond(),
+        m.epochSeconds(), m.elapsedSeconds())).toList();
   }
 
   /** The model with the scaling folded into its output layer (itself for {@link #NONE}). */

@@ -106,8 +106,9 @@ public final class ParamSet implements java.io.Serializable {
         ParamValidators.gtEq(0));
     batchSize = new IntParam(owner, "batchSize", "rows each replica steps on (a synchronous step's global batch is replicas x batchSize; 0 = full batch)",
         ParamValidators.gtEq(0));
-    maxIter = new IntParam(owner, "maxIter", "the most epochs (passes over the training data); "
-        + "training stops sooner when the monitored loss stops improving (patience, tol)",
+    maxIter = new IntParam(owner, "maxIter", "the most epochs (passes over the training data), "
+        + "raised where minSteps needs more (minSteps = 0 makes it a hard cap); training stops "
+        + "sooner when the monitored loss stops improving (patience, tol)",
         ParamValidators.gt(0));
     minSteps = new IntParam(owner, "minSteps", "the fewest optimizer steps: small data gets more "
         + "epochs to reach them, and early stopping waits for them (0 = none)", ParamValidators.gtEq(0));

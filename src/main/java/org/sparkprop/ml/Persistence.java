@@ -149,6 +149,39 @@ final class Persistence {
         meta.path("defaultParamMap"), model);
   }
 
+  /**
+   * The reader of an estimator saved by Spark's DefaultParamsWritable: Spark's own reader fails on
+   * a param name it does not know, so saves with the older names (epochs, minDelta) would not load.
+   * This one maps them, sets the saved defaults and then the saved params.
+   */
+  static <T extends Params> org.apache.spark.ml.util.MLReader<T> estimatorReader(Class<T> type,
+      java.util.function.Function<String, T> make) {
+    return new org.apache.spark.ml.util.MLReader<>() {
+      @Override
+      @SuppressWarnings("unchecked")
+      public T load(String path) {
+        try {
+          String line;
+          try {
+            line = sc().textFile(path + "/metadata", 1).first();
+          } catch (Exception e) {                   // Hadoop's InvalidInputException is checked
+            throw new IOException("no Spark ML metadata at " + path + "/metadata: " + e.getMessage(), e);
+          }
+          JsonNode meta = ArrayFile.json().readTree(line);
+          if (!type.getName().equals(meta.path("class").asText())) {
+            throw new IOException("the stage at " + path + " is a " + meta.path("class").asText()
+                + ", not a " + type.getName());
+          }
+          T instance = make.apply(meta.path("uid").asText());
+          setSavedDefaults(instance, meta.path("defaultParamMap"));
+          return (T) instance.copy(paramMap(instance, meta.path("paramMap")));
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e.getMessage(), e);
+        }
+      }
+    };
+  }
+
   /** An MLWriter running {@code save} (which may throw IOException) on the path Spark gives. */
   static org.apache.spark.ml.util.MLWriter writer(IoConsumer<String> save) {
     return new org.apache.spark.ml.util.MLWriter() {

@@ -3,7 +3,6 @@ package org.sparkprop.ml;
 import org.apache.spark.ml.classification.ProbabilisticClassifier;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReadable;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
@@ -93,7 +92,7 @@ public final class SparkpropClassifier
   }
 
   public static MLReader<SparkpropClassifier> read() {
-    return new DefaultParamsReadable<SparkpropClassifier>() { }.read();
+    return Persistence.estimatorReader(SparkpropClassifier.class, SparkpropClassifier::new);
   }
 
   public static SparkpropClassifier load(String path) {

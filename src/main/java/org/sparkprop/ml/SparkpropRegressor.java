@@ -4,7 +4,6 @@ import org.apache.spark.ml.Predictor;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReadable;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
@@ -85,12 +84,13 @@ public final class SparkpropRegressor
         getLabelCol(), numFeatures, 1, getLoss());
     SparkpropRegressionModel model = new SparkpropRegressionModel(uid(),
         new ModelData(scaling.foldInto(r.model())));
-    model.setSummary(new TrainingSummary(r.history(), r.steps(), r.stoppedEarly(), r.trainSeconds()));
+    model.setSummary(new TrainingSummary(scaling.unscale(r.history()), r.steps(), r.stoppedEarly(),
+        r.trainSeconds()));
     return copyValues(model, ParamMap.empty());
   }
 
   public static MLReader<SparkpropRegressor> read() {
-    return new DefaultParamsReadable<SparkpropRegressor>() { }.read();
+    return Persistence.estimatorReader(SparkpropRegressor.class, SparkpropRegressor::new);
   }
 
   public static SparkpropRegressor load(String path) {

@@ -240,7 +240,7 @@ public final class DistributedTrainer {
       if (cfg.usesFullBatchSolver()) {
         stats.mode = "lbfgs";
         return SparkLbfgs.fit(sc, cfg, net, data, val, scaler, listeners, classNames, dataSource,
-            dist.aggregationDepth());
+            rows);
       }
       TrainingRun training = new TrainingRun(sc, cfg, run, net, data, val, sizes, rows, scaler,
           stats, listeners, hook);

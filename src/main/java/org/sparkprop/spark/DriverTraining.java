@@ -43,8 +43,11 @@ final class DriverTraining {
   static TrainingResult fit(TrainConfig cfg, JavaRDD<Block> data, JavaRDD<Block> validation,
                             Scaler scaler, List<TrainingListener> listeners,
                             List<String> classNames, String dataSource) {
-    Block train = Blocks.concat(data.collect());
-    Block val = validation == null ? null : Blocks.concat(validation.collect());
+    // Empty partitions' blocks may carry a placeholder width: only blocks with rows are joined.
+    Block train = Blocks.concat(data.filter(b -> b.rows() > 0).collect());
+    List<Block> valBlocks = validation == null ? List.of()
+        : validation.filter(b -> b.rows() > 0).collect();
+    Block val = valBlocks.isEmpty() ? null : Blocks.concat(valBlocks);
     LOG.info("{} rows train on the driver (one replica's worth of small data; set spark.replicas "
         + "to train on the executors)", train.rows());
     LocalTrainer local = new LocalTrainer(cfg.toBuilder().threads(1).scaling("none").build())

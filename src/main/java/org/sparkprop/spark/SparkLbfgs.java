@@ -47,10 +47,10 @@ final class SparkLbfgs {
   /** Trains on {@code data} (and evaluates {@code validation} at the end), both already scaled. */
   static TrainingResult fit(JavaSparkContext sc, TrainConfig cfg, Network net, JavaRDD<Block> data,
                             JavaRDD<Block> validation, Scaler scaler, List<TrainingListener> listeners,
-                            List<String> classNames, String dataSource, int depth) {
+                            List<String> classNames, String dataSource, long rows) {
     long t0 = System.nanoTime();
     for (TrainingListener l : listeners) {
-      l.onStart(cfg.epochs(), 1, 0);
+      l.onStart(cfg.epochs(), 1, rows);
     }
     Penalty penalty = cfg.buildPenalty();
     UpdateRule rule = new UpdateRule(cfg.buildOptimizer(), cfg.buildSchedule(1), penalty, 0,

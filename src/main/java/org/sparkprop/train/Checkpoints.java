@@ -30,6 +30,10 @@ public final class Checkpoints {
 
   static final String PREFIX = "ckpt-";
   static final String SUFFIX = ".bin";
+  /** Config keys newer than some checkpoints, with the value a checkpoint without them had. */
+  private static final Map<String, JsonNode> ADDED_LATER = Map.of("minSteps",
+      com.fasterxml.jackson.databind.node.IntNode.valueOf(0));
+
   /**
    * Config keys that may differ between a run and its resumption. Everything else must match, since
    * it shapes the computation: even the number of epochs (schedules span the whole run) and the
@@ -175,7 +179,9 @@ public final class Checkpoints {
     JsonNode saved = h.path("config");
     JsonNode now = normalised(config);
     for (Map.Entry<String, JsonNode> e : now.properties()) {
-      if (!MAY_CHANGE.contains(e.getKey()) && !e.getValue().equals(saved.path(e.getKey()))) {
+      JsonNode was = saved.has(e.getKey()) || !ADDED_LATER.containsKey(e.getKey())
+          ? saved.path(e.getKey()) : ADDED_LATER.get(e.getKey());
+      if (!MAY_CHANGE.contains(e.getKey()) && !e.getValue().equals(was)) {
         diffs.add(e.getKey() + ": checkpoint " + saved.path(e.getKey()) + ", this run " + e.getValue());
       }
     }

@@ -363,6 +363,20 @@ class SparkpropClassifierTest {
     assertEquals(0, back.getPatience(), "set before saving");
     assertFalse(back.getRestoreBest(), "the saved default, not this version's");
     assertFalse(back.isSet(back.restoreBest()));
+    // An estimator saved with the older names loads too (Spark's own reader would refuse them).
+    String est = dir.resolve("renamed-estimator").toString();
+    small().setTol(0.01).write().overwrite().save(est);
+    Path estMeta;
+    try (var files = Files.list(Path.of(est, "metadata"))) {     // Spark names its part file
+      estMeta = files.filter(f -> f.getFileName().toString().startsWith("part-")).findFirst().orElseThrow();
+    }
+    Files.writeString(estMeta, Files.readString(estMeta).replace("\"maxIter\"", "\"epochs\"")
+        .replace("\"tol\"", "\"minDelta\""));
+    Files.deleteIfExists(estMeta.resolveSibling("." + estMeta.getFileName() + ".crc"));
+    SparkpropClassifier loaded = SparkpropClassifier.load(est);
+    assertEquals(15, loaded.getMaxIter());
+    assertEquals(0.01, loaded.getTol());
+    assertEquals("16tanh", loaded.getHiddenLayers());
   }
 
   @Test

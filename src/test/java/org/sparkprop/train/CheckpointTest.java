@@ -52,6 +52,26 @@ class CheckpointTest {
    * fingerprint of the scaled data and resume that of the raw data.
    */
   @Test
+  void aCheckpointFromBeforeMinStepsResumesAsMinStepsZero() throws IOException {
+    Block data = ToySets.twoMoons(100, 0.2, 3);
+    TrainConfig c = config(1);
+    Checkpoints first = new Checkpoints(new LocalFileStore(dir.resolve("first")), 1);
+    new LocalTrainer(c).checkpoints(first, 1).fit(List.of(data), null, null);
+    TrainingState st = first.load(first.latest(), c.buildNetwork(), c.buildOptimizer(), null,
+        c.toMap(), DataFingerprint.of(List.of(data)));
+    java.util.Map<String, Object> older = new java.util.LinkedHashMap<>(c.toMap());
+    older.remove("minSteps");                              // as checkpoints were written before it
+    Checkpoints old = new Checkpoints(new LocalFileStore(dir.resolve("old")), 1);
+    old.save(st, c.buildNetwork(), older, DataFingerprint.of(List.of(data)));
+    assertEquals(st.step, old.load(old.latest(), c.buildNetwork(), c.buildOptimizer(), null,
+        c.toMap(), DataFingerprint.of(List.of(data))).step, "minSteps 0 matches its absence");
+    IOException e = assertThrows(IOException.class, () -> old.load(old.latest(), c.buildNetwork(),
+        c.buildOptimizer(), null, c.toBuilder().minSteps(50).build().toMap(),
+        DataFingerprint.of(List.of(data))));
+    assertTrue(e.getMessage().contains("minSteps"), e.getMessage());
+  }
+
+  @Test
   void resumingWithFeatureScalingContinuesExactly() throws IOException {
     Block data = ToySets.twoMoons(400, 0.2, 3);
     TrainConfig c = config(3).toBuilder().scaling("standard").build();
