@@ -59,15 +59,20 @@ final class Persistence {
         .saveAsTextFile(path + "/metadata");
   }
 
-  /** Reads the metadata line at {@code path}, checking class and format version. */
-  static JsonNode loadMetadata(String path, Class<?> expected) throws IOException {
+  /** The metadata line at {@code path} (Spark's, or ours), as JSON. */
+  private static JsonNode metadataLine(String path) throws IOException {
     String line;
     try {
       line = sc().textFile(path + "/metadata", 1).first();
     } catch (Exception e) {                                // Hadoop's InvalidInputException is checked
       throw new IOException("no Spark ML metadata at " + path + "/metadata: " + e.getMessage(), e);
     }
-    JsonNode meta = ArrayFile.json().readTree(line);
+    return ArrayFile.json().readTree(line);
+  }
+
+  /** Reads the metadata line at {@code path}, checking class and format version. */
+  static JsonNode loadMetadata(String path, Class<?> expected) throws IOException {
+    JsonNode meta = metadataLine(path);
     String cls = meta.path("class").asText();
     if (!cls.equals(expected.getName())) {
       throw new IOException("the model at " + path + " is a " + cls + ", not a " + expected.getName()
@@ -161,13 +166,7 @@ final class Persistence {
       @SuppressWarnings("unchecked")
       public T load(String path) {
         try {
-          String line;
-          try {
-            line = sc().textFile(path + "/metadata", 1).first();
-          } catch (Exception e) {                   // Hadoop's InvalidInputException is checked
-            throw new IOException("no Spark ML metadata at " + path + "/metadata: " + e.getMessage(), e);
-          }
-          JsonNode meta = ArrayFile.json().readTree(line);
+          JsonNode meta = metadataLine(path);
           if (!type.getName().equals(meta.path("class").asText())) {
             throw new IOException("the stage at " + path + " is a " + meta.path("class").asText()
                 + ", not a " + type.getName());
