@@ -14,6 +14,10 @@ sp_jvm_flags() {
 }
 
 SP_JAR="$SP_ROOT/target/sparkprop.jar"
+SP_BENCH_JAR="$SP_ROOT/target/sparkprop-bench.jar"       # the benchmarks, kept out of SP_JAR
+# What a benchmark on a cluster ships to its executors (spark.jars): the cluster jar and the
+# benchmark classes.
+SP_BENCH_CLUSTER_JARS="$SP_ROOT/target/sparkprop-spark.jar,$SP_BENCH_JAR"
 SP_CP_FILE="$SP_ROOT/target/classpath.txt"
 
 # Builds the jar and the runtime classpath unless they are newer than every source file.
@@ -36,7 +40,7 @@ sp_bench() {
   local name="$1"
   shift
   local log="$SP_ROOT/target/bench-$name.log"
-  if ! sp_java "$@" 2>"$log"; then
+  if ! SP_CP_HEAD="$SP_JAR:$SP_BENCH_JAR" sp_java "$@" 2>"$log"; then
     sp_log "benchmark $name failed; the end of $log:"
     tail -n 30 "$log" >&2
     return 1
@@ -50,7 +54,7 @@ sp_java() {
   [ -f "$SP_ROOT/target/cluster/auth.jvmargs" ] && auth=("@$SP_ROOT/target/cluster/auth.jvmargs")
   # shellcheck disable=SC2046
   java $(sp_jvm_flags) ${SP_JAVA_OPTS:-} "${auth[@]}" -Dlog4j2.configurationFile="$SP_ROOT/conf/log4j2.properties" \
-    -cp "$SP_JAR:$(cat "$SP_CP_FILE")" "$@"
+    -cp "${SP_CP_HEAD:-$SP_JAR}:$(cat "$SP_CP_FILE")" "$@"
 }
 
 # Fashion-MNIST: $SPARKPROP_FASHION_MNIST, Debian's dataset-fashion-mnist, or data/ (the public

@@ -17,7 +17,7 @@ if [ "$cluster" = 1 ]; then
   for w in 2 3 4; do
     "$SP_ROOT/scripts/cluster.sh" start "$w" 1 1500m >&2
     SP_JAVA_OPTS="-Xmx6g" sp_bench jobcost-cluster org.sparkprop.bench.JobCostBench \
-      "spark://127.0.0.1:${SPARKPROP_MASTER_PORT:-7077}" "$w" "$SP_ROOT/target/sparkprop-spark.jar"
+      "spark://127.0.0.1:${SPARKPROP_MASTER_PORT:-7077}" "$w" "$SP_BENCH_CLUSTER_JARS"
     "$SP_ROOT/scripts/cluster.sh" stop >&2
   done
 fi

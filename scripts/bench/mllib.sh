@@ -15,5 +15,5 @@ if [ "$cluster" = 1 ]; then
   "$SP_ROOT/scripts/cluster.sh" start 2 1 2g >&2
   trap '"$SP_ROOT/scripts/cluster.sh" stop >&2' EXIT
   SP_JAVA_OPTS="-Xmx8g" sp_bench mllib-cluster org.sparkprop.bench.MllibBench \
-    "$data" "spark://127.0.0.1:${SPARKPROP_MASTER_PORT:-7077}" "$epochs" "$iters" "$SP_ROOT/target/sparkprop-spark.jar"
+    "$data" "spark://127.0.0.1:${SPARKPROP_MASTER_PORT:-7077}" "$epochs" "$iters" "$SP_BENCH_CLUSTER_JARS"
 fi

@@ -17,7 +17,7 @@ if [ "$cluster" = 1 ]; then
   "$SP_ROOT/scripts/cluster.sh" start 4 1 1500m >&2
   trap '"$SP_ROOT/scripts/cluster.sh" stop >&2; rm -f "$out"' EXIT
   SP_JAVA_OPTS="-Xmx6g" sp_bench scale-cluster org.sparkprop.bench.ScaleBench \
-    "$data" "spark://127.0.0.1:${SPARKPROP_MASTER_PORT:-7077}" "2,4" "$SP_ROOT/target/sparkprop-spark.jar" | tee "$out"
+    "$data" "spark://127.0.0.1:${SPARKPROP_MASTER_PORT:-7077}" "2,4" "$SP_BENCH_CLUSTER_JARS" | tee "$out"
   /usr/bin/python3 - "$local_json" "$(tail -n 1 "$out")" <<'PY'
 import json, sys
 summary, cluster = json.loads(sys.argv[1]), json.loads(sys.argv[2])

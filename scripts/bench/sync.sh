@@ -17,7 +17,7 @@ cluster_json=""
 for w in 2 4; do
   "$SP_ROOT/scripts/cluster.sh" start "$w" 1 1500m >&2
   SP_JAVA_OPTS="-Xmx6g" sp_bench sync-cluster org.sparkprop.bench.SyncBench \
-    "spark://127.0.0.1:${SPARKPROP_MASTER_PORT:-7077}" "$w" "$SP_ROOT/target/sparkprop-spark.jar" | tee "$out"
+    "spark://127.0.0.1:${SPARKPROP_MASTER_PORT:-7077}" "$w" "$SP_BENCH_CLUSTER_JARS" | tee "$out"
   [ "$w" = 2 ] && cluster_json="$(tail -n 1 "$out")"
   "$SP_ROOT/scripts/cluster.sh" stop >&2
 done

@@ -10,7 +10,7 @@ final class BenchSession {
   private BenchSession() {}
 
   /**
-   * @param appJar the jar to ship to a cluster's executors, or null (local masters)
+   * @param appJar the jars (comma-separated) to ship to a cluster's executors, or null (local masters)
    * @param coresMax spark.cores.max for a cluster, or 0 for all of it
    */
   static SparkSession start(String master, String name, String appJar, int coresMax) {

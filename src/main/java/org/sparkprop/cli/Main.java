@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sparkprop", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Data-parallel neural-network training on Apache Spark.",
     subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
-        GradcheckCommand.class})
+        GradcheckCommand.class, PlotCommand.class})
 public final class Main implements Runnable {
 
   @Override

@@ -198,8 +198,9 @@ final class TrainCommand implements Callable<Integer> {
     summary.put("output", outDir.toAbsolutePath().toString());
     Reports.metricsCsv(result.history(), outDir.resolve("metrics.csv"));
     Reports.metricsJson(result.history(), summary, outDir.resolve("metrics.json"));
-    if (rc.bool("output.plot")) {
-      Reports.plot(result.history(), tc.network(), outDir.resolve("training.png"));
+    if (rc.bool("output.plot") && !result.history().isEmpty()) {
+      Plots.run(Plots.Curves.of(result.history(), tc.network()), tc.network(),
+          outDir.resolve("training.png"));
     }
     Files.writeString(outDir.resolve("config.json"), rc.toJson());
     String json = ArrayFile.json().writeValueAsString(summary);

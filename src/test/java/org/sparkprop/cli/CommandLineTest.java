@@ -194,6 +194,47 @@ class CommandLineTest {
     assertFalse(Files.exists(Path.of("hdfs:")), "no local folder named hdfs:");
   }
 
+  /** A metrics.json as train writes it: {@code epochs} epochs of a falling loss. */
+  static Path fakeRun(Path folder, String metric, boolean validation, int epochs) throws Exception {
+    Files.createDirectories(folder);
+    List<org.sparkprop.train.EpochMetrics> h = new java.util.ArrayList<>();
+    for (int e = 1; e <= epochs; e++) {
+      h.add(new org.sparkprop.train.EpochMetrics(e, 10L * e, 1.0 / e, 1 - 0.5 / e,
+          validation ? 1.1 / e : Double.NaN, validation ? 1 - 0.6 / e : Double.NaN, metric,
+          1e-3 / e, 1000, 1, e));
+    }
+    Reports.metricsJson(h, java.util.Map.of(), folder.resolve("metrics.json"));
+    return folder;
+  }
+
+  @Test
+  void plotDrawsOneRunOrComparesRuns() throws Exception {
+    Path a = fakeRun(dir.resolve("runs/a"), "accuracy", true, 5);
+    Path b = fakeRun(dir.resolve("runs/b"), "accuracy", false, 3);
+    Path one = dir.resolve("one.png");
+    Run single = run("plot", a.toString(), "--out", one.toString());
+    assertEquals(0, single.status(), single.err());
+    java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(one.toFile());
+    assertEquals(3 * 560, img.getWidth(), "loss, accuracy and learning rate side by side");
+    Path both = dir.resolve("both.png");
+    Run compared = run("plot", a.toString(), b.resolve("metrics.json").toString(), "--out",
+        both.toString());
+    assertEquals(0, compared.status(), compared.err());
+    assertEquals(2 * 560, javax.imageio.ImageIO.read(both.toFile()).getWidth(), "loss and accuracy");
+    // Same folder names under different parents get the parent's name too.
+    assertEquals(List.of("x/a", "y/a"), PlotCommand.names(List.of(
+        dir.resolve("x/a/metrics.json"), dir.resolve("y/a/metrics.json"))));
+
+    Path reg = fakeRun(dir.resolve("runs/r"), "rmse", false, 2);
+    Run mixed = run("plot", a.toString(), reg.toString(), "--out", dir.resolve("m.png").toString());
+    assertEquals(1, mixed.status());
+    assertTrue(mixed.err().contains("different metrics (accuracy, rmse)"), mixed.err());
+    Run missing = run("plot", dir.resolve("absent").toString());
+    assertEquals(1, missing.status());
+    assertTrue(missing.err().contains("no metrics.json in"), missing.err());
+    assertFalse(Files.exists(dir.resolve("m.png")), "nothing written for refused input");
+  }
+
   @Test
   void gradcheckPassesForGoodNetworks() throws Exception {
     Run ok = run("gradcheck", "--network", "5-7tanh+bn-4sigmoid(2)-3", "--loss", "cross_entropy",
