@@ -46,5 +46,26 @@ auth="$SP_ROOT/target/cluster/auth.conf"
 if [ "$master" = "spark://127.0.0.1:${SPARKPROP_MASTER_PORT:-7077}" ] && [ -f "$auth" ]; then
   driver_conf+=(--properties-file "$auth" --load-spark-defaults)
 fi
+# Cluster deploy mode on a standalone master: wait for the driver (Spark returns once it is
+# submitted, by default) and exit 1 if it failed (Spark's client exits 0 whatever the driver's end).
+deploy_mode=client
+for i in "${!spark_args[@]}"; do
+  case "${spark_args[$i]}" in
+    --deploy-mode) deploy_mode="${spark_args[$((i + 1))]:-}" ;;
+    --deploy-mode=*) deploy_mode="${spark_args[$i]#--deploy-mode=}" ;;
+  esac
+done
+if [ "$deploy_mode" = cluster ] && [[ "$master" == spark://* ]]; then
+  log="$(mktemp)"
+  trap 'rm -f "$log"' EXIT
+  status=0
+  "${submit[@]}" "${driver_conf[@]}" --conf spark.standalone.submit.waitAppCompletion=true \
+    --class org.sparkprop.cli.Main "${spark_args[@]}" "$app_jar" "$@" 2>&1 | tee "$log" || status=$?
+  if grep -Eq "State of driver [^ ]+ is (FAILED|ERROR|KILLED)" "$log"; then
+    sp_log "the driver failed on the cluster: its stderr is in the worker's work folder (driver-*/stderr), and in the master's web UI"
+    exit 1
+  fi
+  exit "$status"
+fi
 exec "${submit[@]}" "${driver_conf[@]}" \
   --class org.sparkprop.cli.Main "${spark_args[@]}" "$app_jar" "$@"

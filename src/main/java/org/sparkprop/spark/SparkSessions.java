@@ -19,7 +19,11 @@ public final class SparkSessions {
    *       status message instead of through the block manager, which cost ~90 ms per job here;</li>
    *   <li>{@code spark.driver.maxResultSize=2g}, room for many partitions' partials;</li>
    *   <li>in local mode, driver host and bind address 127.0.0.1 (this machine's hostname resolves
-   *       to loopback, and Spark would otherwise pick another interface).</li>
+   *       to loopback, and Spark would otherwise pick another interface);</li>
+   *   <li>with {@code spark.authenticate} on and no secret in the conf, the secret a standalone
+   *       Worker hands the processes it launches ({@code _SPARK_AUTH_SECRET}, as it does for
+   *       executors): a driver in cluster deploy mode is such a process, and Spark's own
+   *       authentication set-up requires the secret in the conf there.</li>
    * </ul>
    */
   public static SparkConf defaults(SparkConf conf, String master) {
@@ -35,6 +39,10 @@ public final class SparkSessions {
       setIfMissing(conf, "spark.driver.bindAddress", "127.0.0.1");
     }
     setIfMissing(conf, "spark.app.name", "sparkprop");
+    String workerSecret = System.getenv("_SPARK_AUTH_SECRET");
+    if (conf.getBoolean("spark.authenticate", false) && workerSecret != null) {
+      setIfMissing(conf, "spark.authenticate.secret", workerSecret);
+    }
     return conf;
   }
 
