@@ -102,5 +102,5 @@ case "${1:-}" in
     [ "${#args[@]}" -gt 0 ] || args=(train --config "$SP_ROOT/conf/fashion-mnist-mlp.conf")
     "$SP_ROOT/scripts/submit.sh" --master "$MASTER_URL" --total-executor-cores 2 --executor-memory 1500m -- "${args[@]}"
     ;;
-  *) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -8,7 +8,7 @@ unset OPENBLAS_CORETYPE                                    # a wrong core type c
 
 sp_log() { printf '[sparkprop] %s\n' "$*" >&2; }
 
-# The JVM flags Spark 4.1.0 gives the JVMs it launches; one source of truth: the pom.
+# The JVM flags Spark gives the JVMs it launches; one source of truth: the pom.
 sp_jvm_flags() {
   sed -n 's:.*<spark.jvm.flags>\(.*\)</spark.jvm.flags>.*:\1:p' "$SP_ROOT/pom.xml"
 }

@@ -31,6 +31,12 @@ public final class LocalCluster {
     StringBuilder own = new StringBuilder();
     try {
       Files.createDirectories(jars);
+      // Links left by another classpath (an earlier Spark version: two lz4-java jars) go first.
+      try (var old = Files.list(jars)) {
+        for (Path link : old.toList()) {
+          Files.delete(link);
+        }
+      }
       for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
         Path p = Path.of(entry).toAbsolutePath();
         if (entry.endsWith(".jar")) {
