@@ -24,7 +24,7 @@ import org.sparkprop.nn.Workspace;
 public final class EngineBench {
 
   static final String SPEC = "784-256relu-128relu-10";
-  static final int BATCH = 128;
+  static final int BATCH = Integer.getInteger("engine.batch", 128);   // -Dengine.batch=64: a thread's share
 
   public static void main(String[] args) {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
