@@ -136,6 +136,11 @@ final class TrainCommand implements Callable<Integer> {
         summary.put("local_steps", trainer.stats().localSteps);
         summary.put("jobs", trainer.stats().jobs);
         summary.put("outside_compute_fraction", round(trainer.stats().outsideComputeFraction()));
+        if (trainer.stats().blas != null) {
+          summary.put("blas", trainer.stats().blas.driver());
+          summary.put("executor_blas", List.copyOf(trainer.stats().blas.executorBackends()));
+          summary.put("executor_blas_differs", trainer.stats().blas.mismatch());
+        }
       } finally {
         if (ownSession) {
           spark.stop();

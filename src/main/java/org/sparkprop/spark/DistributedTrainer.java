@@ -182,9 +182,13 @@ public final class DistributedTrainer {
         val.persist(StorageLevel.MEMORY_AND_DISK());
         persisted.add(val);
       }
-      int[] sizes;
+      int[] sizes = new int[data.getNumPartitions()];
       try {
-        sizes = SparkData.partitionRows(data);
+        stats.blas = BlasCensus.of(org.sparkprop.linalg.Blas.fast().name(),
+            SparkData.partitionCensus(data, sizes));
+        if (stats.blas.mismatch()) {
+          LOG.warn(stats.blas.warning());
+        }
         if (data != packed) {
           packed.unpersist(false);                       // the scaled copy is what training reads
         }

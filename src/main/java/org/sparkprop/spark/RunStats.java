@@ -30,6 +30,8 @@ public final class RunStats {
   /** allreduce: links between neighbour ranks in the last stage, and how many shared memory. */
   public int collectiveLinks;
   public int sharedMemoryLinks;
+  /** The BLAS of the driver and of each executor that holds training data (null before a fit). */
+  public BlasCensus blas;
 
   void reset() {
     setupSeconds = 0;
@@ -52,6 +54,7 @@ public final class RunStats {
     rendezvousSeconds = 0;
     collectiveLinks = 0;
     sharedMemoryLinks = 0;
+    blas = null;
   }
 
   /** Share of wall time outside forward/backward/update: Spark's share. */

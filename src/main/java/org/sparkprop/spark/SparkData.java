@@ -278,6 +278,30 @@ public final class SparkData {
   }
 
   /** Lists the blocks' row counts, one per partition, in partition order (materialises the RDD). */
+  /**
+   * Rows per partition, as {@link #partitionRows}, and, per partition, the executor that holds it
+   * and the BLAS backend it computes with ("executorId\tbackend"), in one job.
+   */
+  static List<String> partitionCensus(JavaRDD<Block> blocks, int[] rowsOut) {
+    List<String> counts = blocks.mapPartitions(it -> {
+      int n = 0;
+      while (it.hasNext()) {
+        n += it.next().rows();
+      }
+      String executor = org.apache.spark.SparkEnv.get() == null ? "driver"
+          : org.apache.spark.SparkEnv.get().executorId();
+      return List.of(n + "\t" + executor + "\t" + org.sparkprop.linalg.Blas.fast().name()).iterator();
+    }).collect();
+    List<String> blas = new java.util.ArrayList<>();
+    for (int i = 0; i < counts.size(); i++) {
+      String c = counts.get(i);
+      int tab = c.indexOf('\t');
+      rowsOut[i] = Integer.parseInt(c.substring(0, tab));
+      blas.add(c.substring(tab + 1));
+    }
+    return blas;
+  }
+
   static int[] partitionRows(JavaRDD<Block> blocks) {
     List<Integer> counts = blocks.mapPartitions(it -> {
       int n = 0;

@@ -119,6 +119,8 @@ class CommandLineTest {
     assertEquals("spark", s.get("trainer").asText());
     assertEquals("local_sgd", s.get("mode").asText());
     assertTrue(s.get("test_rmse").asDouble() < 0.3, s.toString());
+    assertEquals(s.get("blas").asText(), s.get("executor_blas").get(0).asText(), s.toString());
+    assertFalse(s.get("executor_blas_differs").asBoolean(), s.toString());
     assertTrue(Files.list(dir.resolve("ck")).anyMatch(p -> p.getFileName().toString().startsWith("ckpt-")));
     Run twice = run("train", "--config", "conf/regression.conf", "--set", "training.epochs=3",
         "--set", "checkpoint.dir=" + dir.resolve("ck").toUri(), "--out", dir.resolve("other").toString());

@@ -70,8 +70,14 @@ class ClusterTest {
     assertEquals(2, executors.size(), "two executor JVMs: " + executors);
     assertFalse(executors.contains(driver), "tasks run outside the driver JVM");
 
-    TrainingResult sync = fit(sc, SYNC, null);
+    DistributedTrainer census = new DistributedTrainer(sc, CONFIG, SYNC);
+    TrainingResult sync = census.fit(SparkData.distribute(sc, train, 2), null, false);
     assertArrayEquals(syncOnLocal2, sync.model().params(), "synchronous: same weights as local[2]");
+    // The executors reported their BLAS (both JVMs load this machine's OpenBLAS, as the driver).
+    BlasCensus blas = census.stats().blas;
+    assertEquals(2, blas.byExecutor().size(), "one entry per executor holding data: " + blas);
+    assertFalse(blas.byExecutor().containsKey("driver"), "reported by the executors: " + blas);
+    assertFalse(blas.mismatch(), blas.toString());
     double accuracy = sync.model().evaluate(test).accuracy();
     assertTrue(accuracy > 0.80, "test accuracy " + accuracy);
     TrainingResult local = fit(sc, LOCAL_SGD, null);
