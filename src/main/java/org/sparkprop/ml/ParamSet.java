@@ -153,7 +153,8 @@ public final class ParamSet implements java.io.Serializable {
         + "feature-scaling statistics (partials themselves sum in a fixed order)",
         ParamValidators.gtEq(1));
     checkpointDir = new Param<>(owner, "checkpointDir", "Hadoop path for training checkpoints; each "
-        + "fit writes into its own subfolder (empty = none)",
+        + "fit writes into its own subfolder, resumes one an unfinished fit of the same params on "
+        + "the same data left, and deletes it when it completes (empty = none)",
         valid(s -> s.isEmpty() || new org.apache.hadoop.fs.Path(s).toUri() != null));
     checkpointInterval = new IntParam(owner, "checkpointInterval", "Spark jobs between checkpoints",
         ParamValidators.gtEq(1));

@@ -41,7 +41,7 @@ final class Training {
   static TrainingResult fit(SparkpropParams p, Dataset<?> dataset, String featuresCol,
                             String labelCol, int numFeatures, int outputs, String loss) {
     TrainConfig cfg = trainConfig(p, numFeatures, outputs, loss);
-    SparkTrainConfig dist = sparkConfig(p, ((org.apache.spark.ml.util.Identifiable) p).uid());
+    SparkTrainConfig dist = sparkConfig(p);
     LOG.info("training {} with {} on {} ({} mode)", cfg.network(), cfg.optimizer(), loss,
         dist.mode().configName());
     Dataset<Row> all = dataset.toDF();
@@ -72,8 +72,9 @@ final class Training {
         numFeatures);
     JavaRDD<Block> valBlocks = validation == null ? null
         : SparkData.pack(validation, featuresCol, labelCol, weight, partitions, numFeatures);
-    return new DistributedTrainer(sc, cfg, dist).dataSource("DataFrame").fit(trainBlocks, valBlocks,
-        false);
+    return new DistributedTrainer(sc, cfg, dist).dataSource("DataFrame")
+        .checkpointsPerFit(((org.apache.spark.ml.util.Identifiable) p).uid())
+        .fit(trainBlocks, valBlocks, false);
   }
 
   /** The width of the feature vectors (first row); a clear error for empty data. */
@@ -132,17 +133,11 @@ final class Training {
   }
 
   /**
-   * The Spark trainer's config. Each fit checkpoints into a fresh subfolder of checkpointDir
-   * ({@code <uid>-<random>}): CrossValidator folds, OneVsRest classes and repeated fits all train
-   * copies of one estimator, possibly at the same time.
+   * The Spark trainer's config. {@code checkpointDir} is a parent folder: each fit checkpoints
+   * into a folder of its own there ({@link DistributedTrainer#checkpointsPerFit}).
    */
-  static SparkTrainConfig sparkConfig(SparkpropParams p, String uid) {
-    String dir = p.getCheckpointDir().isEmpty() ? ""
-        : p.getCheckpointDir().replaceAll("/+$", "") + "/" + uid + "-"
-            + java.util.UUID.randomUUID().toString().substring(0, 8);
-    if (!dir.isEmpty()) {
-      LOG.info("checkpoints of this fit go to {}", dir);
-    }
+  static SparkTrainConfig sparkConfig(SparkpropParams p) {
+    String dir = p.getCheckpointDir();
     return new SparkTrainConfig.Builder().mode(SyncMode.parse(p.getSyncMode()))
         .localSteps(p.getLocalSteps()).outerOptimizer(p.getOuterOptimizer())
         .outerLearningRate(p.getOuterStepSize()).outerMomentum(p.getOuterMomentum())

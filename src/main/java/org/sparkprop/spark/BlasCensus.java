@@ -13,15 +13,11 @@ import java.util.TreeSet;
  */
 public record BlasCensus(String driver, Map<String, String> byExecutor) {
 
-  /**
-   * @param driver      the driver's backend name ({@code Blas.fast().name()})
-   * @param perPartition one entry per partition, "executorId\tbackend", as the tasks reported
-   */
-  static BlasCensus of(String driver, List<String> perPartition) {
+  /** @param driver the driver's backend name ({@code Blas.fast().name()}) */
+  static BlasCensus of(String driver, List<SparkData.PartitionInfo> partitions) {
     Map<String, String> by = new TreeMap<>();
-    for (String e : perPartition) {
-      int tab = e.indexOf('\t');
-      by.put(e.substring(0, tab), e.substring(tab + 1));
+    for (SparkData.PartitionInfo p : partitions) {
+      by.put(p.executor(), p.blas());
     }
     return new BlasCensus(driver, by);
   }

@@ -46,6 +46,7 @@ public final class DistributedTrainer {
   private final List<TrainingListener> listeners = new ArrayList<>();
   private List<String> classNames;
   private String dataSource = "spark";
+  private String perFitPrefix;
   private TaskHook hook;
   private final RunStats stats = new RunStats();
 
@@ -77,6 +78,16 @@ public final class DistributedTrainer {
 
   public DistributedTrainer dataSource(String source) {
     this.dataSource = source;
+    return this;
+  }
+
+  /**
+   * Makes {@code checkpointDir} a parent folder: each fit checkpoints into a folder of its own,
+   * {@code <prefix>-<hash of config and data>}, resumes there if an earlier fit of the same config
+   * on the same data left checkpoints, and deletes it once it completes ({@link FitCheckpoints}).
+   */
+  public DistributedTrainer checkpointsPerFit(String prefix) {
+    this.perFitPrefix = prefix;
     return this;
   }
 
@@ -182,10 +193,12 @@ public final class DistributedTrainer {
         val.persist(StorageLevel.MEMORY_AND_DISK());
         persisted.add(val);
       }
-      int[] sizes = new int[data.getNumPartitions()];
+      int[] sizes;
+      List<SparkData.PartitionInfo> census;
       try {
-        stats.blas = BlasCensus.of(org.sparkprop.linalg.Blas.fast().name(),
-            SparkData.partitionCensus(data, sizes));
+        census = SparkData.partitionCensus(data);
+        sizes = census.stream().mapToInt(SparkData.PartitionInfo::rows).toArray();
+        stats.blas = BlasCensus.of(org.sparkprop.linalg.Blas.fast().name(), census);
         if (stats.blas.mismatch()) {
           LOG.warn(stats.blas.warning());
         }
@@ -210,8 +223,17 @@ public final class DistributedTrainer {
       stats.replicaReason = replicas.reason();
       LOG.info("training {} rows of {} partitions as {} replica(s): {}", rows, sizes.length,
           replicas.replicas(), replicas.reason());
+      SparkTrainConfig fitDist = dist;
+      String perFitDir = null;
+      if (perFitPrefix != null && !dist.checkpointDir().isEmpty()) {
+        perFitDir = FitCheckpoints.folder(dist.checkpointDir(), perFitPrefix, cfg, dist, census);
+        fitDist = dist.withCheckpoints(perFitDir, dist.checkpointEvery(), false);
+        resume = FitCheckpoints.holdsCheckpoints(perFitDir, sc.hadoopConfiguration());
+        LOG.info(resume ? "resuming from the checkpoints an unfinished fit left in {}"
+            : "checkpoints of this fit go to {}", perFitDir);
+      }
       boolean dynamic = sc.getConf().getBoolean("spark.dynamicAllocation.enabled", false);
-      SparkTrainConfig run = dist.withMode(dist.mode().resolve(replicas.replicas(), stats.slots,
+      SparkTrainConfig run = fitDist.withMode(dist.mode().resolve(replicas.replicas(), stats.slots,
           dynamic));
       stats.mode = run.mode().configName();
       if (dist.mode() == SyncMode.AUTO) {
@@ -250,7 +272,11 @@ public final class DistributedTrainer {
           stats, listeners, hook);
       training.classNames = classNames;
       training.dataSource = dataSource;
-      return training.train(resume);
+      TrainingResult result = training.train(resume);
+      if (perFitDir != null) {
+        FitCheckpoints.delete(perFitDir, sc.hadoopConfiguration());
+      }
+      return result;
     } finally {
       for (JavaRDD<Block> r : persisted) {
         r.unpersist(false);

@@ -278,28 +278,35 @@ public final class SparkData {
   }
 
   /** Lists the blocks' row counts, one per partition, in partition order (materialises the RDD). */
+  /** What the first job of a fit learns of each partition ({@link #partitionCensus}). */
+  record PartitionInfo(int rows, String executor, String blas, long sample)
+      implements java.io.Serializable {}
+
   /**
-   * Rows per partition, as {@link #partitionRows}, and, per partition, the executor that holds it
-   * and the BLAS backend it computes with ("executorId\tbackend"), in one job.
+   * Per partition, in one job: its rows, the executor that holds it, the BLAS backend that executor
+   * computes with, and a hash of a sample of its content (every row's first label and one feature,
+   * a different column per row), which tells two datasets of equal shape apart without reading
+   * every value.
    */
-  static List<String> partitionCensus(JavaRDD<Block> blocks, int[] rowsOut) {
-    List<String> counts = blocks.mapPartitions(it -> {
+  static List<PartitionInfo> partitionCensus(JavaRDD<Block> blocks) {
+    return blocks.mapPartitions(it -> {
       int n = 0;
+      long h = 0xcbf29ce484222325L;                      // FNV-1a over 32-bit words
       while (it.hasNext()) {
-        n += it.next().rows();
+        Block b = it.next();
+        for (int r = 0; r < b.rows(); r++) {
+          h = (h ^ Float.floatToIntBits(b.y()[r * b.labelWidth()])) * 0x100000001b3L;
+          if (b.features() > 0) {
+            h = (h ^ Float.floatToIntBits(b.x()[r * b.features() + r % b.features()])) * 0x100000001b3L;
+          }
+        }
+        n += b.rows();
       }
       String executor = org.apache.spark.SparkEnv.get() == null ? "driver"
           : org.apache.spark.SparkEnv.get().executorId();
-      return List.of(n + "\t" + executor + "\t" + org.sparkprop.linalg.Blas.fast().name()).iterator();
+      return List.of(new PartitionInfo(n, executor, org.sparkprop.linalg.Blas.fast().name(), h))
+          .iterator();
     }).collect();
-    List<String> blas = new java.util.ArrayList<>();
-    for (int i = 0; i < counts.size(); i++) {
-      String c = counts.get(i);
-      int tab = c.indexOf('\t');
-      rowsOut[i] = Integer.parseInt(c.substring(0, tab));
-      blas.add(c.substring(tab + 1));
-    }
-    return blas;
   }
 
   static int[] partitionRows(JavaRDD<Block> blocks) {

@@ -11,9 +11,13 @@ class BlasCensusTest {
 
   static final String NATIVE = "native:JNIBLAS(libopenblasp-r0.3.21.so)";
 
+  static SparkData.PartitionInfo on(String executor, String blas) {
+    return new SparkData.PartitionInfo(10, executor, blas, 0L);
+  }
+
   @Test
   void executorsWithTheDriversBlasAreNotReported() {
-    BlasCensus c = BlasCensus.of(NATIVE, List.of("0\t" + NATIVE, "1\t" + NATIVE, "0\t" + NATIVE));
+    BlasCensus c = BlasCensus.of(NATIVE, List.of(on("0", NATIVE), on("1", NATIVE), on("0", NATIVE)));
     assertFalse(c.mismatch());
     assertEquals(2, c.byExecutor().size(), "partitions of one executor count once");
     assertEquals(List.of(NATIVE), List.copyOf(c.executorBackends()));
@@ -21,7 +25,7 @@ class BlasCensusTest {
 
   @Test
   void anExecutorWithoutNativeBlasIsNamedWithTheFix() {
-    BlasCensus c = BlasCensus.of(NATIVE, List.of("0\t" + NATIVE, "3\tjava:VectorBLAS"));
+    BlasCensus c = BlasCensus.of(NATIVE, List.of(on("0", NATIVE), on("3", "java:VectorBLAS")));
     assertTrue(c.mismatch());
     assertEquals(2, c.executorBackends().size());
     String w = c.warning();
