@@ -42,12 +42,66 @@ final class DataSources {
       }
       return block;
     }
+
+    /**
+     * Text labels renumbered as the model numbers its classes ({@code modelClasses}, null for a
+     * model trained on numeric labels): a file's own names are numbered in its sorted order, so
+     * a file missing a class would otherwise shift every label after it.
+     */
+    Loaded alignedTo(List<String> modelClasses) {
+      if (classNames == null || block == null) {
+        return this;
+      }
+      if (modelClasses == null) {
+        throw new IllegalArgumentException(source + " has text labels (" + String.join(", ",
+            classNames) + ") but the model was trained on numeric labels; give numeric labels");
+      }
+      int[] index = new int[classNames.size()];
+      for (int i = 0; i < index.length; i++) {
+        index[i] = modelClasses.indexOf(classNames.get(i));
+        if (index[i] < 0) {
+          throw new IllegalArgumentException("label '" + classNames.get(i) + "' in " + source
+              + " is not a class of the model (" + String.join(", ", modelClasses) + ")");
+        }
+      }
+      float[] y = block.y().clone();
+      for (int r = 0; r < y.length; r++) {
+        y[r] = index[(int) y[r]];
+      }
+      return new Loaded(source, new Block(block.rows(), block.features(), block.labelWidth(),
+          block.x(), y, block.w(), source), null, modelClasses, droppedRows);
+    }
+
+    /** Refuses, before any work, a driver-side block the network cannot read (width, labels). */
+    Loaded checkedAgainst(org.sparkprop.nn.Network net, String what) {
+      if (block != null) {
+        org.sparkprop.data.Blocks.checkFits(block, net, what + " " + source);
+      }
+      return this;
+    }
   }
 
   private final RunConfig cfg;
+  private boolean labelsOptional;
+  private int expectedFeatures;
 
   DataSources(RunConfig cfg) {
     this.cfg = cfg;
+  }
+
+  /**
+   * The width the model expects, for sources that infer theirs (LIBSVM with
+   * {@code data.libsvm.numFeatures = 0}: a file whose last features are all zero is not narrower).
+   */
+  DataSources expectFeatures(int features) {
+    expectedFeatures = features;
+    return this;
+  }
+
+  /** For prediction: a Parquet source without the label column reads as labels 0. */
+  DataSources labelsOptional() {
+    labelsOptional = true;
+    return this;
   }
 
   /** Fashion-MNIST's directory, or a clear error saying how to get it. */
@@ -98,8 +152,9 @@ final class DataSources {
               .option("numFeatures", cfg.integer("data.libsvm.numFeatures")).load(where);
           return fromFrame(spec, df, "features", "label", partitions);
         }
+        int width = cfg.integer("data.libsvm.numFeatures");
         return from(spec, LibsvmReader.read(LocalPaths.of(where, spec),
-            cfg.integer("data.libsvm.numFeatures"), bad));
+            width == 0 ? expectedFeatures : width, bad));
       }
       case "csv" -> {
         if (isDistributed(where)) {
@@ -153,6 +208,9 @@ final class DataSources {
   }
 
   private Loaded fromFrame(String spec, Dataset<Row> df, String features, String label, int partitions) {
+    if (labelsOptional && !java.util.Arrays.asList(df.columns()).contains(label)) {
+      df = df.withColumn(label, org.apache.spark.sql.functions.lit(0.0));
+    }
     Dataset<Row> framed = ParquetFeatures.asVector(df, features, label);
     return new Loaded(spec, null, SparkData.pack(framed, ParquetFeatures.COLUMN, label, null,
         partitions, 0), null, 0);

@@ -58,7 +58,8 @@ final class EvaluateCommand implements Callable<Integer> {
       SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
       try {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        DataSources.Loaded d = new DataSources(rc).load(data, spark, sc.defaultParallelism());
+        DataSources.Loaded d = new DataSources(rc).expectFeatures(m.numFeatures())
+            .load(data, spark, sc.defaultParallelism());
         s = DistributedTrainer.evaluate(sc, m, d.distributed(sc, sc.defaultParallelism()), rc.train(m.numFeatures(), m.network().outputSize())
             .toBuilder().network(m.network().spec().toString()).loss(m.network().loss().name()).build());
       } finally {
@@ -67,7 +68,8 @@ final class EvaluateCommand implements Callable<Integer> {
         }
       }
     } else {
-      s = m.evaluate(new DataSources(rc).load(data, null, 1).local());
+      s = m.evaluate(new DataSources(rc).expectFeatures(m.numFeatures()).load(data, null, 1)
+          .alignedTo(m.classNames()).local());
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("model", model.toString());

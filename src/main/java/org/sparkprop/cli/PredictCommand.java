@@ -8,7 +8,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
 import org.sparkprop.data.Block;
+import org.sparkprop.spark.DistributedPredict;
+import org.sparkprop.spark.SparkSessions;
 import org.sparkprop.train.LocalFileStore;
 import org.sparkprop.train.Model;
 import org.sparkprop.train.ModelIO;
@@ -17,13 +25,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code sparkprop predict}: writes a CSV of predictions for every row of a data source. Modes:
+ * {@code sparkprop predict}: a table of predictions for every row of a data source. Modes:
  * class (index, and name when known), probabilities (one column per class), sample (a class drawn
- * from the predicted distribution, seeded), values (regression outputs / raw scores).
- * For data too large for the driver, use the Spark ML model's transform instead.
+ * from the predicted distribution, seeded; row g from the stream (seed, g)), values (regression
+ * outputs / raw scores). Driver-side sources written to a local CSV are predicted in this JVM
+ * (one file); sources read through Spark, outputs on a Hadoop file system and Parquet output are
+ * predicted on the executors and written by Spark (a folder of part files).
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-    description = "Predict with a saved model and write a CSV.")
+    description = "Predict with a saved model; write CSV or Parquet (on the executors for "
+        + "Spark-read sources and Hadoop paths).")
 final class PredictCommand implements Callable<Integer> {
 
   @Option(names = {"-m", "--model"}, required = true, description = "model directory (a path or file: URI)")
@@ -32,12 +43,17 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = {"-d", "--data"}, required = true, description = "data source")
   String data;
 
-  @Option(names = {"-o", "--output"}, required = true, description = "CSV file to write (a path or file: URI)")
+  @Option(names = {"-o", "--output"}, required = true, description = "CSV file to write; or, "
+      + "predicted on the executors, a folder on any Hadoop path (hdfs:, s3a:, file:)")
   String outputFile;
 
   @Option(names = "--mode", defaultValue = "class",
       description = "class | probabilities | sample | values (default: ${DEFAULT-VALUE})")
   String mode;
+
+  @Option(names = "--format", description = "csv | parquet (default: parquet when --output ends "
+      + "in .parquet, else csv); parquet is always written by Spark")
+  String format;
 
   @Option(names = "--seed", defaultValue = "1", description = "seed for --mode sample")
   long seed;
@@ -51,25 +67,35 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = {"-s", "--set"}, description = "override a setting")
   List<String> overrides = new ArrayList<>();
 
+  @Option(names = "--master", description = "Spark master, for predictions on the executors "
+      + "(default: spark-submit's, else spark.master of the config)")
+  String master;
+
   @Override
   public Integer call() throws Exception {
     Path model = LocalPaths.of(modelDir, "--model");
-    Path output = LocalPaths.of(outputFile, "--output");
-    if (Files.exists(output) && !overwrite) {
-      throw new IllegalArgumentException(output + " exists; use --overwrite to replace it");
-    }
     String md = mode.toLowerCase(Locale.ROOT);
     if (!List.of("class", "probabilities", "sample", "values").contains(md)) {
       throw new IllegalArgumentException("--mode must be class, probabilities, sample or values, got '"
           + mode + "'");
     }
-    Model m = ModelIO.load(new LocalFileStore(ModelDirs.engineModel(model)));
-    if (DataSources.needsSpark(data)) {
-      throw new IllegalArgumentException(data + " is read through Spark: predict it with the Spark ML "
-          + "model (SparkpropClassificationModel.load(...).transform(df)); predict reads driver-side "
-          + "sources (fashion-mnist:, idx:, local libsvm:/csv:, toy:)");
+    String fmt = format != null ? format.toLowerCase(Locale.ROOT)
+        : outputFile.endsWith(".parquet") ? "parquet" : "csv";
+    if (!fmt.equals("csv") && !fmt.equals("parquet")) {
+      throw new IllegalArgumentException("--format must be csv or parquet, got '" + format + "'");
     }
-    Block b = new DataSources(RunConfig.load(config, overrides)).load(data, null, 1).local();
+    Model m = ModelIO.load(new LocalFileStore(ModelDirs.engineModel(model)));
+    String scheme = LocalPaths.scheme(outputFile);
+    if (DataSources.needsSpark(data) || fmt.equals("parquet")
+        || scheme != null && !scheme.equals("file")) {
+      return onExecutors(m, md, fmt);
+    }
+    Path output = LocalPaths.of(outputFile, "--output");
+    if (Files.exists(output) && !overwrite) {
+      throw new IllegalArgumentException(output + " exists; use --overwrite to replace it");
+    }
+    Block b = new DataSources(RunConfig.load(config, overrides)).expectFeatures(m.numFeatures())
+        .load(data, null, 1).local();
     if (b.features() != m.numFeatures()) {
       throw new IllegalArgumentException(data + " has " + b.features() + " features; the model expects "
           + m.numFeatures());
@@ -98,7 +124,7 @@ final class PredictCommand implements Callable<Integer> {
             }
           }
           case "sample" -> {
-            p.sample(x, n, seed + lo, classes);
+            p.sample(x, n, seed, lo, classes);
             for (int r = 0; r < n; r++) {
               w.write((lo + r) + "," + classes[r]);
               w.newLine();
@@ -129,6 +155,48 @@ final class PredictCommand implements Callable<Integer> {
     }
     System.out.println("wrote " + b.rows() + " predictions to " + output);
     return 0;
+  }
+
+  /** Predicted on the executors, written by Spark (a folder of part files) to any Hadoop path. */
+  private int onExecutors(Model m, String md, String fmt) throws Exception {
+    // A plain path is the local disk, as for every other path of the command line.
+    String out = LocalPaths.scheme(outputFile) == null
+        ? Path.of(outputFile).toAbsolutePath().toUri().toString() : outputFile;
+    RunConfig rc = RunConfig.load(config, overrides);
+    SparkConf conf = new SparkConf();
+    if (master != null) {
+      conf.setMaster(master);
+    }
+    SparkSessions.defaults(conf, rc.string("spark.master"));
+    boolean own = SparkSession.getDefaultSession().isEmpty();
+    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+    try {
+      JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      // The source's own partitions (0: no repartitioning), so rows keep their file order.
+      DataSources.Loaded d = new DataSources(rc).labelsOptional()
+          .expectFeatures(m.numFeatures()).load(data, spark, 0);
+      Dataset<Row> predictions = DistributedPredict.of(spark, m,
+          d.distributed(sc, sc.defaultParallelism()), md, seed);
+      var writer = predictions.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists);
+      try {
+        if (fmt.equals("parquet")) {
+          writer.parquet(out);
+        } else {
+          writer.option("header", true).csv(out);
+        }
+      } catch (Exception e) {                            // Spark's SparkException is checked
+        if (String.valueOf(e.getMessage()).contains("already exists")) {
+          throw new IllegalArgumentException(out + " exists; use --overwrite to replace it");
+        }
+        throw org.sparkprop.spark.SparkData.unwrap(e);
+      }
+      System.out.println("wrote predictions on the executors to " + out + " (" + fmt + ")");
+      return 0;
+    } finally {
+      if (own) {
+        spark.stop();
+      }
+    }
   }
 
   private static String header(String mode, Model m, int outputs) {

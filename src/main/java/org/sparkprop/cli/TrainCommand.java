@@ -111,7 +111,8 @@ final class TrainCommand implements Callable<Integer> {
         JavaRDD<Block> trainRdd = train.distributed(sc, partitions);
         JavaRDD<Block> valRdd = null;
         if (!rc.string("data.validation").isEmpty()) {
-          valRdd = sources.load(rc.string("data.validation"), spark, partitions).distributed(sc, partitions);
+          valRdd = sources.load(rc.string("data.validation"), spark, partitions)
+              .alignedTo(train.classNames()).distributed(sc, partitions);
         } else {
           double share = validationShare(tc, train);
           if (share > 0) {
@@ -121,7 +122,8 @@ final class TrainCommand implements Callable<Integer> {
           }
         }
         DataSources.Loaded testData = rc.string("data.test").isEmpty() ? null
-            : sources.load(rc.string("data.test"), spark, partitions);
+            : sources.load(rc.string("data.test"), spark, partitions).alignedTo(train.classNames())
+                .checkedAgainst(tc.buildNetwork(), "test data");
         dataSeconds = (System.nanoTime() - d0) / 1e9;
         DistributedTrainer trainer = new DistributedTrainer(sc, tc,
             dist.withPartitions(0)).listener(new ProgressPrinter(System.out))
@@ -151,9 +153,10 @@ final class TrainCommand implements Callable<Integer> {
       DataSources.Loaded train = sources.load(rc.string("data.train"), null, 1);
       tc = resolved(rc, tc, train);
       Block val = rc.string("data.validation").isEmpty() ? null
-          : sources.load(rc.string("data.validation"), null, 1).local();
+          : sources.load(rc.string("data.validation"), null, 1).alignedTo(train.classNames()).local();
       DataSources.Loaded testData = rc.string("data.test").isEmpty() ? null
-          : sources.load(rc.string("data.test"), null, 1);
+          : sources.load(rc.string("data.test"), null, 1).alignedTo(train.classNames())
+              .checkedAgainst(tc.buildNetwork(), "test data");
       dataSeconds = (System.nanoTime() - d0) / 1e9;
       LocalTrainer trainer = new LocalTrainer(tc).listener(new ProgressPrinter(System.out))
           .classNames(train.classNames()).dataSource(train.source());

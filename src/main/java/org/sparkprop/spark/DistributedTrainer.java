@@ -294,7 +294,15 @@ public final class DistributedTrainer {
     Scaler scaler = model.scaler();
     Broadcast<Snapshot> bc = sc.broadcast(new Snapshot(model.params(), model.netState(), null, null));
     try {
-      return FixedTree.sum(blocks.map(scaler::apply)
+      // The width first, naming the network, before the scaler would refuse it in its own terms.
+      int width = model.numFeatures();
+      return FixedTree.sum(blocks.map(b -> {
+        if (b.rows() > 0 && b.features() != width) {
+          throw new IllegalArgumentException("evaluation data: data has " + b.features()
+              + " features but the model expects " + width);
+        }
+        return scaler.apply(b);
+      })
           .mapPartitionsWithIndex(new Tasks.Evaluate(bc, config), true)).sums;
     } catch (Exception e) {                                // Spark's SparkException is checked
       throw SparkData.unwrap(e);                           // bad data keeps its own message

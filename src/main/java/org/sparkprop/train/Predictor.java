@@ -91,6 +91,15 @@ public final class Predictor {
 
   /** A class drawn from the predicted distribution of each row, from the stream (seed, row). */
   public void sample(float[] x, int rows, long seed, int[] out) {
+    sample(x, rows, seed, 0, out);
+  }
+
+  /**
+   * As {@link #sample(float[], int, long, int[])}, the batch's rows being rows
+   * {@code firstRow, firstRow + 1, ...} of the data: row g draws from the stream (seed, g), so
+   * how the rows are batched or partitioned does not change the draws.
+   */
+  public void sample(float[] x, int rows, long seed, long firstRow, int[] out) {
     requireClassifier();
     float[] s = scores(x, rows);
     int width = net.outputSize();
@@ -98,7 +107,7 @@ public final class Predictor {
     Rng rng = new Rng(0);
     for (int r = 0; r < rows; r++) {
       loss.probabilities(s, r * width, width, probs);
-      rng.reseed(Rng.derive(seed, Rng.SAMPLE, r));
+      rng.reseed(Rng.derive(seed, Rng.SAMPLE, firstRow + r));
       double u = rng.nextDouble();
       int k = 0;
       double c = probs[0];

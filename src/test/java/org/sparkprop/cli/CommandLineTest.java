@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkprop.testing.SparkTestSession;
@@ -142,10 +143,11 @@ class CommandLineTest {
     assertEquals(0, eval.status(), eval.err());
     assertEquals(500, eval.lastJson().get("rows").asLong());
     assertTrue(eval.lastJson().get("accuracy").asDouble() > 0.9, eval.out());
+    // predict reads it on the executors too (its output: predictOnTheExecutors... below).
     Run predict = run("predict", "--model", out.resolve("model").toString(), "--data",
         "parquet:" + parquet, "--output", dir.resolve("p.csv").toString());
-    assertEquals(1, predict.status());
-    assertTrue(predict.err().contains("Spark ML model"), predict.err());
+    assertEquals(0, predict.status(), predict.err());
+    assertTrue(Files.isDirectory(dir.resolve("p.csv")), "Spark wrote a folder of part files");
   }
 
   @Test
@@ -174,6 +176,148 @@ class CommandLineTest {
     Run bad = run("train", "--set", "data.train=parquet:" + text, "--out", dir.resolve("bad").toString());
     assertEquals(1, bad.status());
     assertTrue(bad.err().contains("not numeric: name string"), bad.err());
+  }
+
+  @Test
+  void predictOnTheExecutorsWritesCsvOrParquetToAnyHadoopPath() throws Exception {
+    var spark = SparkTestSession.get();
+    Path out = dir.resolve("moons");
+    assertEquals(0, run("train", "--config", "conf/two-moons.conf", "--set", "training.trainer=local",
+        "--set", "training.epochs=3", "--out", out.toString()).status());
+    String model = out.resolve("model").toString();
+    String toy = "toy:two_moons?n=300&noise=0.15&seed=3";
+    // The same rows as Parquet without a label column, one file so the rows keep their order.
+    Path pq = dir.resolve("rows.parquet");
+    org.sparkprop.spark.SparkData.toDataFrame(spark, DataSources.toy("two_moons?n=300&noise=0.15&seed=3"), 2)
+        .drop("label").coalesce(1).write().parquet(pq.toString());
+
+    Path ref = dir.resolve("ref.csv");
+    assertEquals(0, run("predict", "--model", model, "--data", toy, "--output", ref.toString(),
+        "--mode", "probabilities").status());
+    Path csvDir = dir.resolve("pred-csv");
+    Run r = run("predict", "--model", model, "--data", "parquet:" + pq, "--output",
+        csvDir.toUri().toString(), "--mode", "probabilities");
+    assertEquals(0, r.status(), r.err());
+    List<String> expected = Files.readAllLines(ref);
+    List<org.apache.spark.sql.Row> got = spark.read().option("header", true).csv(csvDir.toString())
+        .orderBy(functions.col("row").cast("long")).collectAsList();
+    assertEquals(expected.size() - 1, got.size(), "one row of predictions per input row");
+    for (int i = 0; i < got.size(); i++) {
+      String[] e = expected.get(i + 1).split(",");
+      assertEquals(Long.parseLong(e[0]), Long.parseLong(got.get(i).getString(0)), "row numbers in file order");
+      assertEquals(Double.parseDouble(e[1]), Double.parseDouble(got.get(i).getString(1)), 1e-5);
+    }
+    // Parquet output; sampled classes equal the driver's, whatever the batching.
+    Path pqOut = dir.resolve("pred.parquet");
+    assertEquals(0, run("predict", "--model", model, "--data", "parquet:" + pq, "--output",
+        pqOut.toString(), "--mode", "sample", "--seed", "5").status());
+    Path refSample = dir.resolve("sample.csv");
+    assertEquals(0, run("predict", "--model", model, "--data", toy, "--output", refSample.toString(),
+        "--mode", "sample", "--seed", "5").status());
+    List<org.apache.spark.sql.Row> sampled = spark.read().parquet(pqOut.toString()).orderBy("row")
+        .collectAsList();
+    List<String> refRows = Files.readAllLines(refSample);
+    for (int i = 0; i < sampled.size(); i++) {
+      assertEquals(refRows.get(i + 1), sampled.get(i).getLong(0) + "," + sampled.get(i).getInt(1));
+    }
+    // An existing output is kept unless --overwrite; data of another width is refused.
+    Run again = run("predict", "--model", model, "--data", "parquet:" + pq, "--output", pqOut.toString());
+    assertEquals(1, again.status());
+    assertTrue(again.err().contains("use --overwrite"), again.err());
+    assertEquals(0, run("predict", "--model", model, "--data", "parquet:" + pq, "--output",
+        pqOut.toString(), "--overwrite").status());
+    Path wide = dir.resolve("wide.parquet");
+    org.sparkprop.spark.SparkData.toDataFrame(spark, DataSources.toy("blobs?n=50&dims=3"), 1)
+        .write().parquet(wide.toString());
+    Run bad = run("predict", "--model", model, "--data", "parquet:" + wide, "--output",
+        dir.resolve("never.parquet").toString());
+    assertEquals(1, bad.status());
+    assertTrue(bad.err().contains("3 features; the model expects 2"), bad.err());
+  }
+
+  @Test
+  void everyEvaluationPathRefusesBadInputBeforeWork() throws Exception {
+    var spark = SparkTestSession.get();
+    Path out = dir.resolve("moons");
+    assertEquals(0, run("train", "--config", "conf/two-moons.conf", "--set", "training.trainer=local",
+        "--set", "training.epochs=2", "--out", out.toString()).status());
+    String model = out.resolve("model").toString();
+    Path wideCsv = dir.resolve("wide.csv");
+    Files.writeString(wideCsv, "a,b,c,label\n0.1,0.2,0.3,1\n0.2,0.1,0.0,0\n");
+    Path badLabel = dir.resolve("label.csv");
+    Files.writeString(badLabel, "a,b,label\n0.1,0.2,5\n");
+    Path nanLibsvm = dir.resolve("nan.libsvm");
+    Files.writeString(nanLibsvm, "0 1:NaN 2:1\n");
+    // evaluate, driver-side sources: width, labels, values
+    for (String[] c : List.of(new String[] {"csv:" + wideCsv, "3 features"},
+        new String[] {"csv:" + badLabel, "label 5 is out of range for 2 classes"},
+        new String[] {"libsvm:" + nanLibsvm, "NaN"})) {
+      Run r = run("evaluate", "--model", model, "--data", c[0]);
+      assertEquals(1, r.status(), c[0] + ": " + r.err());
+      assertTrue(r.err().contains(c[1]), c[0] + ": " + r.err());
+    }
+    // A LIBSVM file whose last feature is zero everywhere has the model's width, not one less.
+    Path narrow = dir.resolve("narrow.libsvm");
+    Files.writeString(narrow, "0 1:0.5\n1 1:-0.5\n");
+    Run ok = run("evaluate", "--model", model, "--data", "libsvm:" + narrow);
+    assertEquals(0, ok.status(), ok.err());
+    // evaluate on Parquet (read by Spark on the executors): the width, naming both.
+    Path widePq = dir.resolve("wide.parquet");
+    org.sparkprop.spark.SparkData.toDataFrame(spark, DataSources.toy("blobs?n=50&dims=3&k=2"), 2)
+        .write().parquet(widePq.toString());
+    Run pq = run("evaluate", "--model", model, "--data", "parquet:" + widePq);
+    assertEquals(1, pq.status());
+    assertTrue(pq.err().contains("3 features but the model expects 2"), pq.err());
+    // predict: refused, and no output file.
+    Path never = dir.resolve("never.csv");
+    Run p = run("predict", "--model", model, "--data", "csv:" + wideCsv, "--output", never.toString());
+    assertEquals(1, p.status());
+    assertTrue(p.err().contains("has 3 features; the model expects 2"), p.err());
+    assertFalse(Files.exists(never));
+    // train's test set is checked before the first epoch, locally and on Spark.
+    for (String trainer : List.of("local", "spark")) {
+      Run t = run("train", "--config", "conf/two-moons.conf", "--set", "training.trainer=" + trainer,
+          "--set", "data.test=csv:" + wideCsv, "--out", dir.resolve("t-" + trainer).toString());
+      assertEquals(1, t.status(), trainer);
+      assertTrue(t.err().contains("test data csv:") && t.err().contains("3 features"), t.err());
+      assertFalse(t.out().contains("epoch 1/"), "no epoch ran: " + t.out());
+    }
+  }
+
+  @Test
+  void textClassesAreNumberedAsTheModelNumbersThem() throws Exception {
+    StringBuilder csv = new StringBuilder("x,y,species\n");
+    StringBuilder foxes = new StringBuilder("x,y,species\n");
+    java.util.Random rnd = new java.util.Random(3);
+    String[] names = {"cat", "dog", "fox"};
+    for (int i = 0; i < 300; i++) {
+      int k = i % 3;
+      String row = (k * 3 + rnd.nextGaussian() * 0.3) + "," + (rnd.nextGaussian() * 0.3) + ","
+          + names[k] + "\n";
+      csv.append(row);
+      if (k == 2) {
+        foxes.append(row);
+      }
+    }
+    Path all = dir.resolve("animals.csv");
+    Files.writeString(all, csv.toString());
+    Path onlyFoxes = dir.resolve("foxes.csv");
+    Files.writeString(onlyFoxes, foxes.toString());
+    Path out = dir.resolve("animals");
+    Run train = run("train", "--set", "data.train=csv:" + all, "--set", "data.test=csv:" + all,
+        "--set", "data.csv.label=species", "--set", "training.trainer=local", "--out", out.toString());
+    assertEquals(0, train.status(), train.err());
+    // A file holding only foxes numbers them 0 by itself; they must still be class 2.
+    Run e = run("evaluate", "--model", out.resolve("model").toString(), "--data", "csv:" + onlyFoxes,
+        "--set", "data.csv.label=species");
+    assertEquals(0, e.status(), e.err());
+    assertTrue(e.lastJson().get("accuracy").asDouble() > 0.95, e.out());
+    Path emu = dir.resolve("emu.csv");
+    Files.writeString(emu, "x,y,species\n1,1,emu\n");
+    Run bad = run("evaluate", "--model", out.resolve("model").toString(), "--data", "csv:" + emu,
+        "--set", "data.csv.label=species");
+    assertEquals(1, bad.status());
+    assertTrue(bad.err().contains("label 'emu'") && bad.err().contains("(cat, dog, fox)"), bad.err());
   }
 
   @Test
