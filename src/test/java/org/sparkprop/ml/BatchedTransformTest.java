@@ -148,5 +148,27 @@ class BatchedTransformTest {
     for (Row r : m.transform(reg).collectAsList()) {
       assertEquals(m.predict(r.getAs("features")), (double) r.getAs("prediction"), 1e-5);
     }
+    refusesBadRows(m, 4);
+  }
+
+  @Test
+  void oneVsOneRefusesBadRowsAsTheClassifierDoes() {
+    refusesBadRows(new SparkpropOneVsOne().setClassifier(quick()).fit(blobs), 3);
+  }
+
+  /** A wrong width and a NaN feature fail the transform, naming the problem. */
+  static void refusesBadRows(org.apache.spark.ml.Model<?> m, int width) {
+    StructType schema = new StructType().add("features", new org.apache.spark.ml.linalg.VectorUDT())
+        .add("label", DataTypes.DoubleType);
+    double[] wide = new double[width + 1];
+    double[] nan = new double[width];
+    nan[0] = Double.NaN;
+    for (double[] v : List.of(wide, nan)) {
+      List<Row> rows = List.of(RowFactory.create(Vectors.dense(v), 0.0));
+      Exception e = assertThrows(Exception.class,
+          () -> m.transform(spark.createDataFrame(rows, schema)).collect());
+      String msg = String.valueOf(SparkData.unwrap(e).getMessage());
+      assertTrue(msg.contains(v == wide ? "expects " + width + " features" : "must be finite"), msg);
+    }
   }
 }
