@@ -17,7 +17,8 @@ import org.apache.spark.api.java.JavaSparkContext;
  */
 public final class LocalCluster {
 
-  public static final String MASTER = "local-cluster[2,1,1024]";
+  public static final String MASTER = "local-cluster[4,1,768]";
+  public static final int EXECUTORS = 4;
 
   private LocalCluster() {}
 
@@ -52,7 +53,7 @@ public final class LocalCluster {
       throw new UncheckedIOException(e);
     }
     System.setProperty("spark.executor.extraClassPath", own.toString());
-    System.setProperty("spark.executor.memory", "1024m");
+    System.setProperty("spark.executor.memory", "768m");
     try {
       return JavaSparkContext.fromSparkContext(SparkTestSession.get(MASTER).sparkContext());
     } finally {
