@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,8 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -127,24 +124,40 @@ class GradientCheckTest {
     assertEquals(0f, net.forward(params, net.initState(), ws, 2, false, 0)[0]);
   }
 
-  @Test
-  void everyLayerClassHasACase() throws IOException {
-    Path dir = Path.of("src/main/java/org/sparkprop/nn");
-    Pattern implementsLayer = Pattern.compile("class (\\w+) implements Layer");
-    List<String> layerClasses = new ArrayList<>();
+  /**
+   * Every concrete class of the engine's package (compiled classes, found by type, not by
+   * reading sources) that implements {@code type}: a new layer or loss, however it is written,
+   * cannot escape the registries below.
+   */
+  static List<Class<?>> implementationsOf(Class<?> type) throws Exception {
+    Path dir = Path.of(Layer.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+        .resolve("org/sparkprop/nn");
+    List<Class<?>> found = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.toList()) {
-        Matcher m = implementsLayer.matcher(Files.readString(f));
-        if (m.find()) {
-          layerClasses.add(m.group(1));
+      for (Path f : files.sorted().toList()) {
+        String name = f.getFileName().toString();
+        if (!name.endsWith(".class")) {
+          continue;
+        }
+        Class<?> c = Class.forName("org.sparkprop.nn." + name.substring(0, name.length() - 6), false,
+            GradientCheckTest.class.getClassLoader());
+        if (type.isAssignableFrom(c) && !c.isInterface()
+            && !java.lang.reflect.Modifier.isAbstract(c.getModifiers())) {
+          found.add(c);
         }
       }
     }
+    return found;
+  }
+
+  @Test
+  void everyLayerClassHasACase() throws Exception {
+    List<Class<?>> layerClasses = implementationsOf(Layer.class);
     Set<String> covered = Set.of("Dense", "ActivationLayer", "BatchNorm", "Dropout");
-    assertFalse(layerClasses.isEmpty());
-    for (String c : layerClasses) {
-      assertTrue(covered.contains(c), "Layer class " + c + " has no gradient-check case: add one to "
-          + "GradientCheckTest.cases() and to 'covered'");
+    assertTrue(layerClasses.size() >= covered.size(), "layer classes found: " + layerClasses);
+    for (Class<?> c : layerClasses) {
+      assertTrue(covered.contains(c.getSimpleName()), "Layer class " + c.getName() + " has no "
+          + "gradient-check case: add one to GradientCheckTest.cases() and to 'covered'");
     }
     // and each covered class really appears in a case's network
     Set<String> seen = new java.util.HashSet<>();
@@ -154,5 +167,20 @@ class GradientCheckTest {
       }
     }
     assertTrue(seen.containsAll(covered), "cases build " + seen);
+  }
+
+  /** Every Loss class is in {@link Losses#ALL}, which the gradient checks iterate over. */
+  @Test
+  void everyLossClassIsRegistered() throws Exception {
+    List<Class<?>> lossClasses = implementationsOf(Loss.class);
+    Set<Class<?>> registered = new java.util.HashSet<>();
+    for (Loss l : Losses.ALL) {
+      registered.add(l.getClass());
+    }
+    assertTrue(lossClasses.size() >= 5, "loss classes found: " + lossClasses);
+    for (Class<?> c : lossClasses) {
+      assertTrue(registered.contains(c), "Loss class " + c.getName() + " is not in Losses.ALL, so "
+          + "no gradient check or golden test sees it: register it there");
+    }
   }
 }
