@@ -132,6 +132,34 @@ G["mlp"] = dict(spec="6-5relu-4tanh-3", loss="cross_entropy", rows=7, x=tolist(x
                 output=tolist(z), lossSum=loss_sum.item(),
                 grad=flat([params[i].grad for i in range(6)]), dX=tolist(h.grad))
 
+# ---- inference-mode layers (their own generator: the cases above keep their values) ----------
+gen = torch.Generator().manual_seed(20261202)
+
+
+def g32(*shape, scale=1.0):
+    return (torch.randn(*shape, generator=gen) * scale).float()
+
+
+# Batch norm at inference: the running statistics, no batch statistics, nothing updated.
+x, gamma, beta = g32(5, 3, scale=2.0) + 0.5, g32(3, scale=0.5) + 1.0, g32(3, scale=0.5)
+rm, rv = g32(3), g32(3).abs() + 0.5
+y = F.batch_norm(x.double(), rm.double(), rv.double(), gamma.double(), beta.double(),
+                 training=False, eps=1e-5)
+G["batchnorm_inference"] = dict(rows=5, width=3, x=tolist(x), gamma=tolist(gamma),
+                                beta=tolist(beta), runningMean=tolist(rm), runningVar=tolist(rv),
+                                out=tolist(y))
+
+# Dropout, inverted as torch's: the identity at inference; in training a kept unit is scaled by
+# 1/(1-p) (in float32) and a dropped one is 0, the gradient through the same mask.
+p = 0.3
+x = g32(4, 5)
+ones = torch.ones(200000, dtype=torch.float32)
+kept = F.dropout(ones, p, training=True)
+G["dropout"] = dict(p=p, rows=4, width=5, x=tolist(x),
+                    inference=tolist(F.dropout(x, p, training=False)),
+                    keptValue=kept.max().item(), droppedValue=kept.min().item(),
+                    keptFraction=(kept > 0).double().mean().item())
+
 out = os.path.join(os.path.dirname(__file__), "..", "..", "src", "test", "resources", "golden",
                    "engine.json")
 with open(out, "w") as fh:

@@ -121,6 +121,63 @@ class GoldenEngineTest {
   }
 
   @Test
+  void batchNormInferenceUsesTheRunningStatistics() {
+    JsonNode c = cases.get("batchnorm_inference");
+    int rows = c.get("rows").asInt();
+    int n = c.get("width").asInt();
+    BatchNorm bn = new BatchNorm(n, 0, 0, 0);
+    float[] params = new float[2 * n];
+    System.arraycopy(f(c.get("gamma")), 0, params, 0, n);
+    System.arraycopy(f(c.get("beta")), 0, params, n, n);
+    float[] state = new float[2 * n];
+    System.arraycopy(f(c.get("runningMean")), 0, state, 0, n);
+    System.arraycopy(f(c.get("runningVar")), 0, state, n, n);
+    float[] before = state.clone();
+    float[] out = new float[rows * n];
+    bn.forward(params, state, f(c.get("x")), out, rows, new Scratch(bn.scratchSize(rows)), false);
+    assertClose(c.get("out"), out, out.length, 1e-5, "out");
+    org.junit.jupiter.api.Assertions.assertArrayEquals(before, state, "inference moves no statistics");
+  }
+
+  @Test
+  void dropoutIsInvertedAsInPyTorch() {
+    JsonNode c = cases.get("dropout");
+    double p = c.get("p").asDouble();
+    int rows = c.get("rows").asInt();
+    int n = c.get("width").asInt();
+    Dropout d = new Dropout(p, n);
+    float[] x = f(c.get("x"));
+    float[] out = new float[rows * n];
+    d.forward(null, null, x, out, rows, new Scratch(d.scratchSize(rows)), false);
+    assertClose(c.get("inference"), out, out.length, 0, "identity at inference");
+    // Training: kept units carry torch's scale, dropped ones 0, at torch's rate.
+    int big = 200_000;
+    float[] ones = new float[big];
+    java.util.Arrays.fill(ones, 1f);
+    float[] o = new float[big];
+    Scratch sc = new Scratch(d.scratchSize(big));
+    sc.rng.reseed(7);
+    d.forward(null, null, ones, o, 1 * big / n, sc, true);
+    float keptValue = (float) c.get("keptValue").asDouble();
+    int kept = 0;
+    for (float v : o) {
+      org.junit.jupiter.api.Assertions.assertTrue(v == keptValue || v == 0f, "a unit is kept at " + keptValue + " or dropped, got " + v);
+      kept += v > 0 ? 1 : 0;
+    }
+    assertEquals(c.get("keptFraction").asDouble(), kept / (double) big, 0.005, "kept fraction");
+    // The gradient goes through the same mask.
+    float[] dOut = new float[big];
+    for (int i = 0; i < big; i++) {
+      dOut[i] = (i % 7) - 3f;
+    }
+    float[] dIn = new float[big];
+    d.backward(null, ones, o, dOut, dIn, null, big / n, sc);
+    for (int i = 0; i < big; i++) {
+      assertEquals(dOut[i] * o[i], dIn[i], 0f);
+    }
+  }
+
+  @Test
   void lossesValueAndGradient() {
     Iterator<Map.Entry<String, JsonNode>> it = cases.get("losses").fields();
     int checked = 0;
