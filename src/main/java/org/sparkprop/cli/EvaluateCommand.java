@@ -1,7 +1,6 @@
 package org.sparkprop.cli;
 
 import java.io.File;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +14,6 @@ import org.sparkprop.spark.SparkSessions;
 import org.sparkprop.train.ArrayFile;
 import org.sparkprop.train.BatchSums;
 import org.sparkprop.train.Evaluator;
-import org.sparkprop.train.LocalFileStore;
 import org.sparkprop.train.Model;
 import org.sparkprop.train.ModelIO;
 import picocli.CommandLine.Command;
@@ -26,7 +24,7 @@ import picocli.CommandLine.Option;
     description = "Evaluate a saved model on data (Spark sources on the executors).")
 final class EvaluateCommand implements Callable<Integer> {
 
-  @Option(names = {"-m", "--model"}, required = true, description = "model directory (a path or file: URI)")
+  @Option(names = {"-m", "--model"}, required = true, description = "model directory (a path, file: URI or any Hadoop path)")
   String modelDir;
 
   @Option(names = {"-d", "--data"}, required = true, description = "data source, e.g. fashion-mnist:test")
@@ -44,8 +42,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path model = LocalPaths.of(modelDir, "--model");
-    Model m = ModelIO.load(new LocalFileStore(ModelDirs.engineModel(model)));
+    OutputDir model = OutputDir.of(modelDir, "--model");
+    Model m = ModelIO.load(ModelDirs.engineModel(model));
     RunConfig rc = RunConfig.load(config, overrides);
     BatchSums s;
     if (DataSources.needsSpark(data)) {                    // evaluated on the executors
@@ -72,7 +70,7 @@ final class EvaluateCommand implements Callable<Integer> {
           .alignedTo(m.classNames()).local());
     }
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("model", model.toString());
+    out.put("model", model.location());
     out.put("data", data);
     out.put("rows", s.rows);
     out.put("loss", TrainCommand.round(s.meanLoss()));

@@ -1,7 +1,6 @@
 package org.sparkprop.cli;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import org.sparkprop.train.FileStore;
 import org.sparkprop.train.ModelIO;
 
 /**
@@ -10,14 +9,18 @@ import org.sparkprop.train.ModelIO;
  * model's folder, or a training run's output folder). One model format serves both.
  */
 final class ModelDirs {
+  // A folder on any file system (OutputDir's rule: plain paths and file: are local).
 
   private ModelDirs() {}
 
-  static Path engineModel(Path dir) {
-    if (!Files.exists(dir.resolve(ModelIO.METADATA))
-        && Files.exists(dir.resolve("model").resolve(ModelIO.METADATA))) {
-      return dir.resolve("model");
+  static FileStore engineModel(OutputDir dir) throws java.io.IOException {
+    FileStore top = dir.store();
+    if (!top.exists(ModelIO.METADATA)) {
+      FileStore inner = dir.child("model").store();
+      if (inner.exists(ModelIO.METADATA)) {
+        return inner;
+      }
     }
-    return dir;
+    return top;
   }
 }

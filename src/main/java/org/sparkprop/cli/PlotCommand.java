@@ -43,11 +43,9 @@ final class PlotCommand implements Callable<Integer> {
       curves.add(read(files.get(i), names.get(i)));
     }
     Path file = Path.of(out != null ? out : curves.size() == 1 ? "plot.png" : "comparison.png");
-    if (curves.size() == 1) {
-      Plots.run(curves.get(0), curves.get(0).name(), file);
-    } else {
-      Plots.compare(curves, file);
-    }
+    java.awt.image.BufferedImage image = curves.size() == 1
+        ? Plots.run(curves.get(0), curves.get(0).name()) : Plots.compare(curves);
+    Plots.png(image, Files.newOutputStream(file));         // drawn first: refused input writes nothing
     System.out.println("plot in " + file.toAbsolutePath());
     return 0;
   }

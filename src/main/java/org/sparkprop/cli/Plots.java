@@ -5,7 +5,7 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Path;
+import java.io.OutputStream;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 import javax.imageio.ImageIO;
@@ -45,7 +45,7 @@ final class Plots {
   }
 
   /** Three charts side by side: loss, the metric, and the learning rate per epoch. */
-  static void run(Curves c, String title, Path file) throws IOException {
+  static BufferedImage run(Curves c, String title) {
     XYChart loss = chart(title + ": loss", "loss");
     XYChart metric = chart(title + ": " + c.metricName(), c.metricName());
     loss.addSeries("train", c.epochs(), c.trainLoss());
@@ -58,14 +58,14 @@ final class Plots {
     lr.getStyler().setYAxisDecimalPattern("0.###E0");   // 1e-3 rather than .000999999
     lr.getStyler().setLegendVisible(false);
     lr.addSeries("lr", c.epochs(), c.learningRate());
-    write(file, loss, metric, lr);
+    return sideBySide(loss, metric, lr);
   }
 
   /**
    * Runs compared: loss and metric, one colour per run; validation solid, training dashed (only
    * the training curve, solid, for a run without validation).
    */
-  static void compare(List<Curves> runs, Path file) throws IOException {
+  static BufferedImage compare(List<Curves> runs) {
     String metricName = runs.get(0).metricName();
     for (Curves c : runs) {
       if (!c.metricName().equals(metricName)) {
@@ -94,7 +94,7 @@ final class Plots {
         mv.setMarkerColor(colour);
       }
     }
-    write(file, loss, metric);
+    return sideBySide(loss, metric);
   }
 
   private static XYChart chart(String title, String y) {
@@ -105,8 +105,15 @@ final class Plots {
     return c;
   }
 
-  /** The charts side by side in one PNG. */
-  private static void write(Path file, XYChart... charts) throws IOException {
+  /** A PNG of {@code image} on {@code out} (closed). */
+  static void png(BufferedImage image, OutputStream out) throws IOException {
+    try (out) {
+      ImageIO.write(image, "png", out);
+    }
+  }
+
+  /** The charts side by side in one image. */
+  private static BufferedImage sideBySide(XYChart... charts) {
     BufferedImage[] images = new BufferedImage[charts.length];
     int width = 0;
     int height = 0;
@@ -123,6 +130,6 @@ final class Plots {
       g.drawImage(images[i], x, 0, null);
     }
     g.dispose();
-    ImageIO.write(all, "png", file.toFile());
+    return all;
   }
 }

@@ -17,7 +17,6 @@ import org.apache.spark.sql.SparkSession;
 import org.sparkprop.data.Block;
 import org.sparkprop.spark.DistributedPredict;
 import org.sparkprop.spark.SparkSessions;
-import org.sparkprop.train.LocalFileStore;
 import org.sparkprop.train.Model;
 import org.sparkprop.train.ModelIO;
 import org.sparkprop.train.Predictor;
@@ -37,7 +36,7 @@ import picocli.CommandLine.Option;
         + "Spark-read sources and Hadoop paths).")
 final class PredictCommand implements Callable<Integer> {
 
-  @Option(names = {"-m", "--model"}, required = true, description = "model directory (a path or file: URI)")
+  @Option(names = {"-m", "--model"}, required = true, description = "model directory (a path, file: URI or any Hadoop path)")
   String modelDir;
 
   @Option(names = {"-d", "--data"}, required = true, description = "data source")
@@ -73,7 +72,7 @@ final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path model = LocalPaths.of(modelDir, "--model");
+    OutputDir model = OutputDir.of(modelDir, "--model");
     String md = mode.toLowerCase(Locale.ROOT);
     if (!List.of("class", "probabilities", "sample", "values").contains(md)) {
       throw new IllegalArgumentException("--mode must be class, probabilities, sample or values, got '"
@@ -84,7 +83,7 @@ final class PredictCommand implements Callable<Integer> {
     if (!fmt.equals("csv") && !fmt.equals("parquet")) {
       throw new IllegalArgumentException("--format must be csv or parquet, got '" + format + "'");
     }
-    Model m = ModelIO.load(new LocalFileStore(ModelDirs.engineModel(model)));
+    Model m = ModelIO.load(ModelDirs.engineModel(model));
     String scheme = LocalPaths.scheme(outputFile);
     if (DataSources.needsSpark(data) || fmt.equals("parquet")
         || scheme != null && !scheme.equals("file")) {

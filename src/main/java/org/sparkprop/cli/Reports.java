@@ -1,8 +1,6 @@
 package org.sparkprop.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +12,7 @@ final class Reports {
 
   private Reports() {}
 
-  static void metricsCsv(List<EpochMetrics> history, Path file) throws IOException {
+  static void metricsCsv(List<EpochMetrics> history, OutputDir dir, String file) throws IOException {
     StringBuilder sb = new StringBuilder();
     if (!history.isEmpty()) {
       sb.append(String.join(",", history.get(0).toMap().keySet())).append('\n');
@@ -26,13 +24,13 @@ final class Reports {
         sb.append(String.join(",", cells)).append('\n');
       }
     }
-    Files.writeString(file, sb);
+    dir.write(file, sb.toString());
   }
 
-  static void metricsJson(List<EpochMetrics> history, Map<String, Object> summary, Path file)
-      throws IOException {
+  static void metricsJson(List<EpochMetrics> history, Map<String, Object> summary, OutputDir dir,
+                          String file) throws IOException {
     List<Map<String, Object>> rows = history.stream().map(EpochMetrics::toMap).toList();
-    Files.write(file, ArrayFile.json().writerWithDefaultPrettyPrinter()
-        .writeValueAsBytes(Map.of("epochs", rows, "summary", summary)));
+    dir.write(file, ArrayFile.json().writerWithDefaultPrettyPrinter()
+        .writeValueAsString(Map.of("epochs", rows, "summary", summary)));
   }
 }

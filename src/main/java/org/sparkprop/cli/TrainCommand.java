@@ -2,8 +2,6 @@ package org.sparkprop.cli;
 
 import java.io.File;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +19,7 @@ import org.sparkprop.train.ArrayFile;
 import org.sparkprop.train.BatchSums;
 import org.sparkprop.train.Checkpoints;
 import org.sparkprop.train.Evaluator;
-import org.sparkprop.train.LocalFileStore;
+import org.sparkprop.train.FileStore;
 import org.sparkprop.train.LocalTrainer;
 import org.sparkprop.train.ModelIO;
 import org.sparkprop.train.TrainConfig;
@@ -67,15 +65,15 @@ final class TrainCommand implements Callable<Integer> {
     // Checked now, before any data is read; in/out placeholders are set once the data is known.
     TrainConfig tc = rc.train(1, 2);
     // --out DIR is used as is; otherwise every run gets its own time-stamped folder under output.dir.
-    Path outDir = out != null ? LocalPaths.of(out, "--out")
-        : LocalPaths.of(rc.string("output.dir"), "output.dir").resolve(java.time.LocalDateTime.now()
+    // Local paths or any Hadoop file system (OutputDir's rule).
+    OutputDir outDir = out != null ? OutputDir.of(out, "--out")
+        : OutputDir.of(rc.string("output.dir"), "output.dir").child(java.time.LocalDateTime.now()
             .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    LocalFileStore modelStore = new LocalFileStore(outDir.resolve("model"));
+    FileStore modelStore = outDir.child("model").store();
     if (!rc.bool("output.overwrite") && modelStore.exists(ModelIO.METADATA) && !resume) {
       throw new IllegalArgumentException("a model already exists in " + outDir
           + "; use --out for another directory or --overwrite to replace it");
     }
-    Files.createDirectories(outDir);
     DataSources sources = new DataSources(rc);
     Map<String, Object> summary = new LinkedHashMap<>();
     TrainingResult result;
@@ -161,9 +159,8 @@ final class TrainCommand implements Callable<Integer> {
       LocalTrainer trainer = new LocalTrainer(tc).listener(new ProgressPrinter(System.out))
           .classNames(train.classNames()).dataSource(train.source());
       if (!rc.string("checkpoint.dir").isEmpty()) {
-        Checkpoints ck = new Checkpoints(new LocalFileStore(
-            LocalPaths.of(rc.string("checkpoint.dir"), "checkpoint.dir")),
-            rc.integer("checkpoint.keepLast"));
+        Checkpoints ck = new Checkpoints(OutputDir.of(rc.string("checkpoint.dir"), "checkpoint.dir")
+            .store(), rc.integer("checkpoint.keepLast"));
         if (!resume) {
           ck.prepareFresh(rc.bool("output.overwrite"));
         }
@@ -203,16 +200,16 @@ final class TrainCommand implements Callable<Integer> {
       summary.put("test_rows", test.rows);
     }
     summary.put("stopped_early", result.stoppedEarly());
-    summary.put("output", outDir.toAbsolutePath().toString());
-    Reports.metricsCsv(result.history(), outDir.resolve("metrics.csv"));
-    Reports.metricsJson(result.history(), summary, outDir.resolve("metrics.json"));
+    summary.put("output", outDir.location());
+    Reports.metricsCsv(result.history(), outDir, "metrics.csv");
+    Reports.metricsJson(result.history(), summary, outDir, "metrics.json");
     if (rc.bool("output.plot") && !result.history().isEmpty()) {
-      Plots.run(Plots.Curves.of(result.history(), tc.network()), tc.network(),
-          outDir.resolve("training.png"));
+      Plots.png(Plots.run(Plots.Curves.of(result.history(), tc.network()), tc.network()),
+          outDir.store().create("training.png"));
     }
-    Files.writeString(outDir.resolve("config.json"), rc.toJson());
+    outDir.write("config.json", rc.toJson());
     String json = ArrayFile.json().writeValueAsString(summary);
-    Files.writeString(outDir.resolve("summary.json"), json);
+    outDir.write("summary.json", json);
     System.out.println("model, metrics and plot in " + outDir);
     System.out.println(json);
     return 0;

@@ -321,7 +321,7 @@ class CommandLineTest {
   }
 
   @Test
-  void fileUrisWorkAndOtherSchemesAreRefusedNotMadeLocal() throws Exception {
+  void fileUrisAndHadoopPathsWorkForEveryOutput() throws Exception {
     Path out = dir.resolve("uri-out");
     Run train = run("train", "--config", "conf/two-moons.conf", "--set", "training.trainer=local",
         "--set", "training.epochs=2", "--out", out.toUri().toString());
@@ -333,11 +333,24 @@ class CommandLineTest {
         "libsvm:" + libsvm.toUri());
     assertEquals(0, eval.status(), eval.err());
     assertEquals(3, eval.lastJson().get("rows").asLong());
-    Run remote = run("train", "--config", "conf/two-moons.conf", "--set", "training.trainer=local",
-        "--out", "hdfs:///models/m");
-    assertEquals(1, remote.status());
-    assertTrue(remote.err().contains("hdfs: file system"), remote.err());
-    assertFalse(Files.exists(Path.of("hdfs:")), "no local folder named hdfs:");
+    // Another scheme goes through Hadoop's file systems: every output of a run, the local
+    // trainer's checkpoints, and the model evaluate and predict read.
+    org.sparkprop.testing.OtherSchemeFileSystem.register();
+    Path remote = dir.resolve("remote");
+    String uri = "sptest://" + remote.toAbsolutePath();
+    Run r = run("train", "--config", "conf/two-moons.conf", "--set", "training.trainer=local",
+        "--set", "training.epochs=2", "--set", "checkpoint.dir=" + uri + "/ck", "--out", uri + "/run");
+    assertEquals(0, r.status(), r.err());
+    for (String f : List.of("model/metadata.json", "metrics.csv", "metrics.json", "training.png",
+        "summary.json", "config.json")) {
+      assertTrue(Files.size(remote.resolve("run").resolve(f)) > 0, f + " written through Hadoop");
+    }
+    assertTrue(Files.list(remote.resolve("ck")).anyMatch(p -> p.getFileName().toString().startsWith("ckpt-")));
+    assertEquals(uri + "/run", r.lastJson().get("output").asText());
+    Run remoteEval = run("evaluate", "--model", uri + "/run", "--data", "libsvm:" + libsvm);
+    assertEquals(0, remoteEval.status(), remoteEval.err());
+    assertEquals(eval.lastJson().get("rows"), remoteEval.lastJson().get("rows"));
+    assertFalse(Files.exists(Path.of("sptest:")), "no local folder named after the scheme");
   }
 
   /** A metrics.json as train writes it: {@code epochs} epochs of a falling loss. */
@@ -349,7 +362,7 @@ class CommandLineTest {
           validation ? 1.1 / e : Double.NaN, validation ? 1 - 0.6 / e : Double.NaN, metric,
           1e-3 / e, 1000, 1, e));
     }
-    Reports.metricsJson(h, java.util.Map.of(), folder.resolve("metrics.json"));
+    Reports.metricsJson(h, java.util.Map.of(), OutputDir.of(folder.toString(), "test"), "metrics.json");
     return folder;
   }
 
