@@ -97,15 +97,22 @@ public final class SparkData {
             + (expectedFeatures > 0 ? ", the network's input width" : "") + ")");
       }
       int before = x.size;
-      x.ensure(before + features);
+      x.ensure((long) before + features);
       float[] xs = x.data;
-      for (int j = 0; j < features; j++) {
-        float f = (float) v.apply(j);
-        if (!Float.isFinite(f)) {
-          throw new IllegalArgumentException("row " + r + " of a partition has feature " + j + " = "
-              + v.apply(j) + "; features must be finite float32 numbers (no NaN or Infinity)");
+      // Each vector's own arrays, read in order: a sparse row scatters its non-zeros (v.apply(j)
+      // would binary-search every element).
+      if (v instanceof org.apache.spark.ml.linalg.SparseVector sv) {
+        java.util.Arrays.fill(xs, before, before + features, 0f);
+        int[] idx = sv.indices();
+        double[] val = sv.values();
+        for (int k = 0; k < idx.length; k++) {
+          xs[before + idx[k]] = finiteFeature(val[k], idx[k], r);
         }
-        xs[before + j] = f;
+      } else {
+        double[] val = ((org.apache.spark.ml.linalg.DenseVector) v).values();
+        for (int j = 0; j < features; j++) {
+          xs[before + j] = finiteFeature(val[j], j, r);
+        }
       }
       x.size = before + features;
       if (row.isNullAt(1)) {
@@ -257,13 +264,32 @@ public final class SparkData {
   }
 
   /** A growable float array, so packing allocates O(log n) times, not per row. */
+  private static float finiteFeature(double v, int j, long r) {
+    float f = (float) v;
+    if (!Float.isFinite(f)) {
+      throw new IllegalArgumentException("row " + r + " of a partition has feature " + j + " = "
+          + v + "; features must be finite float32 numbers (no NaN or Infinity)");
+    }
+    return f;
+  }
+
+  /** The most floats one array holds (the JVM's limit, a little under 2^31). */
+  static final int MAX_FLOATS = Integer.MAX_VALUE - 8;
+
   private static final class FloatList {
     float[] data = new float[1024];
     int size;
 
-    void ensure(int capacity) {
+    /** Grows by half its size (at least what is asked), up to one array's limit, with the fix. */
+    void ensure(long capacity) {
       if (capacity > data.length) {
-        data = java.util.Arrays.copyOf(data, Math.max(capacity, data.length * 2));
+        if (capacity > MAX_FLOATS) {
+          throw new IllegalArgumentException("a partition holds more than " + MAX_FLOATS
+              + " floats (rows × features), more than one block can; use more partitions "
+              + "(data.partitions, numPartitions, or repartition the DataFrame)");
+        }
+        long grown = Math.min(MAX_FLOATS, Math.max(capacity, data.length + (data.length >> 1)));
+        data = java.util.Arrays.copyOf(data, (int) grown);
       }
     }
 
@@ -277,7 +303,6 @@ public final class SparkData {
     }
   }
 
-  /** Lists the blocks' row counts, one per partition, in partition order (materialises the RDD). */
   /** What the first job of a fit learns of each partition ({@link #partitionCensus}). */
   record PartitionInfo(int rows, String executor, String blas, long sample)
       implements java.io.Serializable {}
@@ -309,6 +334,7 @@ public final class SparkData {
     }).collect();
   }
 
+  /** Lists the blocks' row counts, one per partition, in partition order (materialises the RDD). */
   static int[] partitionRows(JavaRDD<Block> blocks) {
     List<Integer> counts = blocks.mapPartitions(it -> {
       int n = 0;

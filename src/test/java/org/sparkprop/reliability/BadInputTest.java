@@ -102,6 +102,27 @@ class BadInputTest {
   }
 
   @Test
+  void sparseRowsPackAsTheirDenseEqualsAndNonFiniteSparseValuesAreRefused() {
+    List<Row> sparse = new ArrayList<>();
+    List<Row> dense = new ArrayList<>();
+    java.util.Random rnd = new java.util.Random(4);
+    for (int i = 0; i < 50; i++) {
+      double[] v = new double[3];
+      v[rnd.nextInt(3)] = rnd.nextGaussian();               // one non-zero of three
+      dense.add(RowFactory.create(Vectors.dense(v), (double) (i % 2)));
+      sparse.add(RowFactory.create(Vectors.dense(v).toSparse(), (double) (i % 2)));
+    }
+    org.sparkprop.data.Block a = SparkData.pack(spark.createDataFrame(sparse, SCHEMA), "features",
+        "label", null, 1, 0).collect().get(0);
+    org.sparkprop.data.Block b = SparkData.pack(spark.createDataFrame(dense, SCHEMA), "features",
+        "label", null, 1, 0).collect().get(0);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(b.x(), a.x(), "sparse rows densify exactly");
+    org.junit.jupiter.api.Assertions.assertArrayEquals(b.y(), a.y());
+    assertRefused(frame(RowFactory.create(Vectors.sparse(3, new int[] {1}, new double[] {Double.NaN}), 0.0)),
+        "feature 1 = NaN");
+  }
+
+  @Test
   void emptyPartitionsOfDataReadThroughSparkTrain() {
     // 8 partitions for 40 rows of which some are empty; the width is inferred per partition.
     Dataset<Row> sparse = frame().repartition(60);
