@@ -49,7 +49,7 @@ final class DataSources {
      * a file missing a class would otherwise shift every label after it.
      */
     Loaded alignedTo(List<String> modelClasses) {
-      if (classNames == null || block == null) {
+      if (classNames == null || classNames.equals(modelClasses)) {
         return this;
       }
       if (modelClasses == null) {
@@ -64,12 +64,22 @@ final class DataSources {
               + " is not a class of the model (" + String.join(", ", modelClasses) + ")");
         }
       }
-      float[] y = block.y().clone();
+      if (block == null) {                                 // read by Spark: remapped there
+        return new Loaded(source, null, rdd.map(b -> renumbered(b, index)), modelClasses,
+            droppedRows);
+      }
+      return new Loaded(source, renumbered(block, index), null, modelClasses, droppedRows);
+    }
+
+    private static Block renumbered(Block b, int[] index) {
+      if (b.rows() == 0) {
+        return b;
+      }
+      float[] y = b.y().clone();
       for (int r = 0; r < y.length; r++) {
         y[r] = index[(int) y[r]];
       }
-      return new Loaded(source, new Block(block.rows(), block.features(), block.labelWidth(),
-          block.x(), y, block.w(), source), null, modelClasses, droppedRows);
+      return new Block(b.rows(), b.features(), b.labelWidth(), b.x(), y, b.w(), "renumbered labels");
     }
 
     /** Refuses, before any work, a driver-side block the network cannot read (width, labels). */
@@ -158,8 +168,7 @@ final class DataSources {
       }
       case "csv" -> {
         if (isDistributed(where)) {
-          throw new IllegalArgumentException("csv from " + where + ": convert it to Parquet with a "
-              + "features vector column, or copy it locally (Sparkprop's CSV reader is driver-side)");
+          return csvOnExecutors(spec, spark, where, bad, partitions);
         }
         CsvReader.Options o = new CsvReader.Options(cfg.string("data.csv.label"),
             cfg.bool("data.csv.header"), cfg.string("data.csv.delimiter").charAt(0),
@@ -181,6 +190,53 @@ final class DataSources {
       default -> throw new IllegalArgumentException("unknown data source kind '" + kind
           + "'; expected fashion-mnist, idx, libsvm, csv, parquet or toy");
     }
+  }
+
+  /**
+   * CSV on a distributed file system, read by Spark's CSV reader on the executors with today's
+   * settings: the label column by name or 0-based index, the header and delimiter, the bad-row
+   * policy (error: FAILFAST, drop: DROPMALFORMED); every other column is a numeric feature. Text
+   * labels of a classifier are numbered in sorted order, as the driver-side reader numbers them.
+   */
+  private Loaded csvOnExecutors(String spec, SparkSession spark, String where, BadRows bad,
+                                int partitions) {
+    if (spark == null) {
+      throw new IllegalArgumentException(spec + " is read through Spark; this command reads "
+          + "driver-side sources only");
+    }
+    Dataset<Row> df = spark.read().option("header", cfg.bool("data.csv.header"))
+        .option("sep", cfg.string("data.csv.delimiter")).option("inferSchema", true)
+        .option("mode", bad == BadRows.DROP ? "DROPMALFORMED" : "FAILFAST").csv(where);
+    String labelSetting = cfg.string("data.csv.label");
+    String label = labelSetting;
+    if (!java.util.Arrays.asList(df.columns()).contains(labelSetting)) {
+      try {
+        label = df.columns()[Integer.parseInt(labelSetting)];
+      } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+        throw new IllegalArgumentException(spec + ": no label column '" + labelSetting + "' (columns: "
+            + String.join(", ", df.columns()) + "); set data.csv.label to a header name or an index");
+      }
+    }
+    List<String> classes = null;
+    boolean classification = !cfg.string("model.loss").equals("squared");
+    if (!(df.schema().apply(label).dataType() instanceof org.apache.spark.sql.types.NumericType)) {
+      if (!classification) {
+        throw new IllegalArgumentException(spec + ": label column '" + label + "' is text; a "
+            + "regression needs numeric labels");
+      }
+      classes = df.select(label).distinct().orderBy(label).as(org.apache.spark.sql.Encoders.STRING())
+          .collectAsList();
+      org.apache.spark.sql.Column index = org.apache.spark.sql.functions.lit(-1.0);
+      for (int k = classes.size() - 1; k >= 0; k--) {
+        index = org.apache.spark.sql.functions.when(org.apache.spark.sql.functions.col(label)
+            .equalTo(classes.get(k)), (double) k).otherwise(index);
+      }
+      df = df.withColumn(label, index);
+    }
+    // No column is named like the features setting, so every other column is a feature.
+    Dataset<Row> framed = ParquetFeatures.asVector(df, "__sparkprop_no_such_column", label);
+    return new Loaded(spec, null, SparkData.pack(framed, ParquetFeatures.COLUMN, label, null,
+        partitions, expectedFeatures), classes, 0);
   }
 
   private static boolean split(String s, String spec) {

@@ -57,7 +57,7 @@ final class EvaluateCommand implements Callable<Integer> {
       try {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         DataSources.Loaded d = new DataSources(rc).expectFeatures(m.numFeatures())
-            .load(data, spark, sc.defaultParallelism());
+            .load(data, spark, sc.defaultParallelism()).alignedTo(m.classNames());
         s = DistributedTrainer.evaluate(sc, m, d.distributed(sc, sc.defaultParallelism()), rc.train(m.numFeatures(), m.network().outputSize())
             .toBuilder().network(m.network().spec().toString()).loss(m.network().loss().name()).build());
       } finally {

@@ -321,6 +321,45 @@ class CommandLineTest {
   }
 
   @Test
+  void csvOnAHadoopPathIsReadOnTheExecutors() throws Exception {
+    var spark = SparkTestSession.get();
+    spark.sparkContext().hadoopConfiguration().set("fs." + org.sparkprop.testing.OtherSchemeFileSystem.SCHEME
+        + ".impl", org.sparkprop.testing.OtherSchemeFileSystem.class.getName());
+    StringBuilder csv = new StringBuilder("x,y,species\n");
+    StringBuilder foxes = new StringBuilder("x,y,species\n");
+    java.util.Random rnd = new java.util.Random(3);
+    String[] names = {"cat", "dog", "fox"};
+    for (int i = 0; i < 600; i++) {
+      String row = ((i % 3) * 3 + rnd.nextGaussian() * 0.3) + "," + rnd.nextGaussian() * 0.3 + ","
+          + names[i % 3] + "\n";
+      csv.append(row);
+      if (i % 3 == 2) {
+        foxes.append(row);
+      }
+    }
+    Files.writeString(dir.resolve("animals.csv"), csv.toString());
+    Files.writeString(dir.resolve("foxes.csv"), foxes.toString());
+    String remote = "sptest://" + dir.toAbsolutePath();
+    Path out = dir.resolve("animals");
+    Run train = run("train", "--set", "data.train=csv:" + remote + "/animals.csv", "--set",
+        "data.test=csv:" + remote + "/animals.csv", "--set", "data.csv.label=species",
+        "--out", out.toString());
+    assertEquals(0, train.status(), train.err());
+    assertTrue(train.lastJson().get("test_accuracy").asDouble() > 0.95, train.out());
+    // Only foxes, on the executors: still class 2 of the model, not class 0 of the file.
+    Run e = run("evaluate", "--model", out.toString(), "--data", "csv:" + remote + "/foxes.csv",
+        "--set", "data.csv.label=species");
+    assertEquals(0, e.status(), e.err());
+    assertEquals(200, e.lastJson().get("rows").asLong());
+    assertTrue(e.lastJson().get("accuracy").asDouble() > 0.95, e.out());
+    // A malformed row fails the read (data.badRows = error), naming nothing silently.
+    Files.writeString(dir.resolve("bad.csv"), "x,y,species\n1.0,2.0,cat\n1.0,oops,dog\n");
+    Run bad = run("evaluate", "--model", out.toString(), "--data", "csv:" + remote + "/bad.csv",
+        "--set", "data.csv.label=species");
+    assertEquals(1, bad.status(), bad.out());
+  }
+
+  @Test
   void fileUrisAndHadoopPathsWorkForEveryOutput() throws Exception {
     Path out = dir.resolve("uri-out");
     Run train = run("train", "--config", "conf/two-moons.conf", "--set", "training.trainer=local",
