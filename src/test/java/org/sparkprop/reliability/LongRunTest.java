@@ -37,7 +37,7 @@ class LongRunTest {
     Block data = ToySets.blobs(512, 10, 784, 1.0, 3);
     JavaRDD<Block> blocks = SparkData.distribute(sc, data, 2);
     TrainConfig cfg = TrainConfig.builder().network("784-256relu-10").learningRate(1e-3)
-        .batchSize(64).epochs(80).build();                  // 8 steps per epoch, 640 steps
+        .batchSize(32).epochs(80).build();                  // 2 × 32 rows: 8 steps per epoch, 640 steps
     MemoryMXBean mx = ManagementFactory.getMemoryMXBean();
     long[] at = new long[2];
     TrainingListener probe = new TrainingListener() {
@@ -50,8 +50,11 @@ class LongRunTest {
         }
       }
     };
-    new DistributedTrainer(sc, cfg, SparkTrainConfig.defaults().withMode(SyncMode.SYNC))
-        .listener(probe).fit(blocks, null, false);
+    // Two replicas: 512 rows would otherwise train on the driver, with no job or broadcast at all.
+    DistributedTrainer t = new DistributedTrainer(sc, cfg, SparkTrainConfig.defaults()
+        .withMode(SyncMode.SYNC).withReplicas(2)).listener(probe);
+    t.fit(blocks, null, false);
+    assertTrue(t.stats().jobs >= 640, "a Spark job (and a broadcast) per step: " + t.stats().jobs);
     long growth = at[1] - at[0];
     System.out.printf("driver heap after step 160: %.1f MB, after step 640: %.1f MB, growth %.1f MB%n",
         at[0] / 1e6, at[1] / 1e6, growth / 1e6);
