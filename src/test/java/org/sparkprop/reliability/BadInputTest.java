@@ -131,7 +131,8 @@ class BadInputTest {
     org.sparkprop.train.TrainingResult r = new org.sparkprop.spark.DistributedTrainer(
         SparkTestSession.jsc(), org.sparkprop.train.TrainConfig.builder().network("3-4tanh-2")
             .scaling("standard").batchSize(8).epochs(2).build(),
-        org.sparkprop.spark.SparkTrainConfig.defaults().withLocalSteps(2)).fit(blocks, null, false);
+        org.sparkprop.spark.SparkTrainConfig.defaults().withLocalSteps(2).withReplicas(4))
+        .fit(blocks, null, false);                       // 4 replicas: on the executors, not the driver
     assertTrue(r.steps() > 0);
   }
 

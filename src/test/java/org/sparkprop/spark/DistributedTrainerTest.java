@@ -92,7 +92,8 @@ class DistributedTrainerTest {
   void sameSeedDataAndPartitioningGiveTheSameWeights() {
     List<Block> shards = Blocks.shards(ToySets.twoMoons(400, 0.2, 3), 2);
     TrainConfig c = mlp().build();
-    SparkTrainConfig local = SparkTrainConfig.defaults().withLocalSteps(5);
+    // Two replicas: 400 rows alone would train on the driver, where determinism is trivial.
+    SparkTrainConfig local = SparkTrainConfig.defaults().withLocalSteps(5).withReplicas(2);
     float[] a = new DistributedTrainer(sc, c, local).fit(rdd(shards), null, false).model().params();
     float[] b = new DistributedTrainer(sc, c, local).fit(rdd(shards), null, false).model().params();
     assertArrayEquals(a, b);
