@@ -6,11 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
 import org.sparkprop.spark.DistributedTrainer;
-import org.sparkprop.spark.SparkSessions;
 import org.sparkprop.train.ArrayFile;
 import org.sparkprop.train.BatchSums;
 import org.sparkprop.train.Evaluator;
@@ -47,23 +44,13 @@ final class EvaluateCommand implements Callable<Integer> {
     RunConfig rc = RunConfig.load(config, overrides);
     BatchSums s;
     if (DataSources.needsSpark(data)) {                    // evaluated on the executors
-      SparkConf conf = new SparkConf();
-      if (master != null) {
-        conf.setMaster(master);
-      }
-      SparkSessions.defaults(conf, rc.string("spark.master"));
-      boolean own = SparkSession.getDefaultSession().isEmpty();
-      SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
-      try {
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      try (CommandSession cs = new CommandSession(master, rc)) {
+        JavaSparkContext sc = cs.sc;
         DataSources.Loaded d = new DataSources(rc).expectFeatures(m.numFeatures())
-            .load(data, spark, sc.defaultParallelism()).alignedTo(m.classNames());
-        s = DistributedTrainer.evaluate(sc, m, d.distributed(sc, sc.defaultParallelism()), rc.train(m.numFeatures(), m.network().outputSize())
-            .toBuilder().network(m.network().spec().toString()).loss(m.network().loss().name()).build());
-      } finally {
-        if (own) {
-          spark.stop();
-        }
+            .load(data, cs.spark, sc.defaultParallelism()).alignedTo(m.classNames());
+        s = DistributedTrainer.evaluate(sc, m, d.distributed(sc, sc.defaultParallelism()),
+            rc.train(m.numFeatures(), m.network().outputSize()).toBuilder()
+                .network(m.network().spec().toString()).loss(m.network().loss().name()).build());
       }
     } else {
       s = m.evaluate(new DataSources(rc).expectFeatures(m.numFeatures()).load(data, null, 1)

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -16,7 +15,6 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.sparkprop.data.Block;
 import org.sparkprop.spark.DistributedPredict;
-import org.sparkprop.spark.SparkSessions;
 import org.sparkprop.train.Model;
 import org.sparkprop.train.ModelIO;
 import org.sparkprop.train.Predictor;
@@ -162,15 +160,9 @@ final class PredictCommand implements Callable<Integer> {
     String out = LocalPaths.scheme(outputFile) == null
         ? Path.of(outputFile).toAbsolutePath().toUri().toString() : outputFile;
     RunConfig rc = RunConfig.load(config, overrides);
-    SparkConf conf = new SparkConf();
-    if (master != null) {
-      conf.setMaster(master);
-    }
-    SparkSessions.defaults(conf, rc.string("spark.master"));
-    boolean own = SparkSession.getDefaultSession().isEmpty();
-    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
-    try {
-      JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    try (CommandSession cs = new CommandSession(master, rc)) {
+      SparkSession spark = cs.spark;
+      JavaSparkContext sc = cs.sc;
       // The source's own partitions (0: no repartitioning), so rows keep their file order.
       DataSources.Loaded d = new DataSources(rc).labelsOptional()
           .expectFeatures(m.numFeatures()).load(data, spark, 0);
@@ -191,10 +183,6 @@ final class PredictCommand implements Callable<Integer> {
       }
       System.out.println("wrote predictions on the executors to " + out + " (" + fmt + ")");
       return 0;
-    } finally {
-      if (own) {
-        spark.stop();
-      }
     }
   }
 

@@ -100,9 +100,7 @@ class GoldenEngineTest {
     int rows = c.get("rows").asInt();
     int n = c.get("width").asInt();
     BatchNorm bn = new BatchNorm(n, 0, 0, 0);
-    float[] params = new float[2 * n];
-    System.arraycopy(f(c.get("gamma")), 0, params, 0, n);
-    System.arraycopy(f(c.get("beta")), 0, params, n, n);
+    float[] params = gammaThenBeta(c, n);
     float[] state = new float[2 * n];
     bn.initState(state);
     Scratch sc = new Scratch(bn.scratchSize(rows));
@@ -120,15 +118,21 @@ class GoldenEngineTest {
     assertClose(c.get("dBeta"), java.util.Arrays.copyOfRange(grad, n, 2 * n), n, 1e-5, "dBeta");
   }
 
+  /** Batch norm's parameters as the layer lays them out: γ, then β. */
+  static float[] gammaThenBeta(JsonNode c, int n) {
+    float[] params = new float[2 * n];
+    System.arraycopy(f(c.get("gamma")), 0, params, 0, n);
+    System.arraycopy(f(c.get("beta")), 0, params, n, n);
+    return params;
+  }
+
   @Test
   void batchNormInferenceUsesTheRunningStatistics() {
     JsonNode c = cases.get("batchnorm_inference");
     int rows = c.get("rows").asInt();
     int n = c.get("width").asInt();
     BatchNorm bn = new BatchNorm(n, 0, 0, 0);
-    float[] params = new float[2 * n];
-    System.arraycopy(f(c.get("gamma")), 0, params, 0, n);
-    System.arraycopy(f(c.get("beta")), 0, params, n, n);
+    float[] params = gammaThenBeta(c, n);
     float[] state = new float[2 * n];
     System.arraycopy(f(c.get("runningMean")), 0, state, 0, n);
     System.arraycopy(f(c.get("runningVar")), 0, state, n, n);
