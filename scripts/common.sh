@@ -23,7 +23,7 @@ SP_CP_FILE="$SP_ROOT/target/classpath.txt"
 # Builds the jar and the runtime classpath unless they are newer than every source file.
 sp_build() {
   local stale=0
-  if [ ! -f "$SP_JAR" ] || [ ! -f "$SP_CP_FILE" ]; then
+  if [ ! -f "$SP_JAR" ] || [ ! -f "$SP_CP_FILE" ] || [ ! -f "$SP_BENCH_JAR" ]; then
     stale=1
   elif [ -n "$(find "$SP_ROOT/src/main" "$SP_ROOT/pom.xml" -newer "$SP_JAR" -type f -print -quit)" ]; then
     stale=1

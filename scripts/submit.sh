@@ -58,6 +58,9 @@ done
 if [ "$deploy_mode" = cluster ] && [[ "$master" == spark://* ]]; then
   log="$(mktemp)"
   trap 'rm -f "$log"' EXIT
+  # A distribution's spark-submit logs through its own config: give its client JVM ours, whose
+  # INFO lines name the driver's final state.
+  export SPARK_SUBMIT_OPTS="${SPARK_SUBMIT_OPTS:-} $log_opt"
   status=0
   "${submit[@]}" "${driver_conf[@]}" --conf spark.standalone.submit.waitAppCompletion=true \
     --class org.sparkprop.cli.Main "${spark_args[@]}" "$app_jar" "$@" 2>&1 | tee "$log" || status=$?

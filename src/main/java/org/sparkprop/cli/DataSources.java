@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,7 +13,11 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
 import org.sparkprop.data.BadRows;
 import org.sparkprop.data.Block;
 import org.sparkprop.data.CsvReader;
@@ -77,7 +82,12 @@ final class DataSources {
       }
       float[] y = b.y().clone();
       for (int r = 0; r < y.length; r++) {
-        y[r] = index[(int) y[r]];
+        int k = (int) y[r];
+        if (k < 0 || k >= index.length || k != y[r]) {
+          throw new IllegalArgumentException("row " + r + " has label " + y[r] + ", not one of the "
+              + index.length + " classes the source named");
+        }
+        y[r] = index[k];
       }
       return new Block(b.rows(), b.features(), b.labelWidth(), b.x(), y, b.w(), "renumbered labels");
     }
@@ -158,8 +168,9 @@ final class DataSources {
       }
       case "libsvm" -> {
         if (isDistributed(where)) {
+          int width = cfg.integer("data.libsvm.numFeatures");
           Dataset<Row> df = spark.read().format("libsvm")
-              .option("numFeatures", cfg.integer("data.libsvm.numFeatures")).load(where);
+              .option("numFeatures", width == 0 ? expectedFeatures : width).load(where);
           return fromFrame(spec, df, "features", "label", partitions);
         }
         int width = cfg.integer("data.libsvm.numFeatures");
@@ -204,37 +215,63 @@ final class DataSources {
       throw new IllegalArgumentException(spec + " is read through Spark; this command reads "
           + "driver-side sources only");
     }
+    // Read as text, then cast: one unparsable or empty cell is a bad row (refused or dropped, as
+    // data.badRows says), not a column silently turned to text.
     Dataset<Row> df = spark.read().option("header", cfg.bool("data.csv.header"))
-        .option("sep", cfg.string("data.csv.delimiter")).option("inferSchema", true)
+        .option("sep", cfg.string("data.csv.delimiter"))
         .option("mode", bad == BadRows.DROP ? "DROPMALFORMED" : "FAILFAST").csv(where);
     String labelSetting = cfg.string("data.csv.label");
     String label = labelSetting;
-    if (!java.util.Arrays.asList(df.columns()).contains(labelSetting)) {
+    List<String> columns = java.util.Arrays.asList(df.columns());
+    if (!columns.contains(labelSetting)) {
       try {
         label = df.columns()[Integer.parseInt(labelSetting)];
       } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
-        throw new IllegalArgumentException(spec + ": no label column '" + labelSetting + "' (columns: "
-            + String.join(", ", df.columns()) + "); set data.csv.label to a header name or an index");
+        if (!labelsOptional) {
+          throw new IllegalArgumentException(spec + ": no label column '" + labelSetting
+              + "' (columns: " + String.join(", ", df.columns()) + "); set data.csv.label to a "
+              + "header name or an index");
+        }
+        df = df.withColumn(labelSetting, functions.lit("0"));   // predict needs no labels
       }
     }
+    List<Column> casts = new ArrayList<>();
+    for (String c : df.columns()) {
+      casts.add(c.equals(label) ? functions.col(c)
+          : functions.col(c).try_cast(DataTypes.DoubleType).as(c));
+    }
+    Dataset<Row> typed = df.select(casts.toArray(new Column[0]));
+    Column anyNull = functions.lit(false);
+    for (String c : typed.columns()) {
+      anyNull = anyNull.or(functions.col(c).isNull());
+    }
+    if (bad == BadRows.DROP) {
+      typed = typed.filter(functions.not(anyNull));
+    } else if (!typed.filter(anyNull).limit(1).isEmpty()) {
+      throw new IllegalArgumentException(spec + ": a row has an empty or non-numeric feature, or "
+          + "no label: " + typed.filter(anyNull).first() + " (set data.badRows = drop to skip such rows)");
+    }
+    Column numericLabel = functions.col(label).try_cast(DataTypes.DoubleType);  // null if text
+    boolean numeric = typed.filter(numericLabel.isNull()).limit(1).isEmpty();
     List<String> classes = null;
-    boolean classification = !cfg.string("model.loss").equals("squared");
-    if (!(df.schema().apply(label).dataType() instanceof org.apache.spark.sql.types.NumericType)) {
-      if (!classification) {
+    if (numeric) {
+      typed = typed.withColumn(label, numericLabel);
+    } else {
+      if (cfg.string("model.loss").equals("squared")) {
         throw new IllegalArgumentException(spec + ": label column '" + label + "' is text; a "
             + "regression needs numeric labels");
       }
-      classes = df.select(label).distinct().orderBy(label).as(org.apache.spark.sql.Encoders.STRING())
-          .collectAsList();
-      org.apache.spark.sql.Column index = org.apache.spark.sql.functions.lit(-1.0);
-      for (int k = classes.size() - 1; k >= 0; k--) {
-        index = org.apache.spark.sql.functions.when(org.apache.spark.sql.functions.col(label)
-            .equalTo(classes.get(k)), (double) k).otherwise(index);
+      classes = typed.select(label).distinct().orderBy(label).as(Encoders.STRING()).collectAsList();
+      List<Column> pairs = new ArrayList<>();                 // name -> index, one flat map
+      for (int k = 0; k < classes.size(); k++) {
+        pairs.add(functions.lit(classes.get(k)));
+        pairs.add(functions.lit((double) k));
       }
-      df = df.withColumn(label, index);
+      typed = typed.withColumn(label, functions.element_at(
+          functions.map(pairs.toArray(new Column[0])), functions.col(label)));
     }
     // No column is named like the features setting, so every other column is a feature.
-    Dataset<Row> framed = ParquetFeatures.asVector(df, "__sparkprop_no_such_column", label);
+    Dataset<Row> framed = ParquetFeatures.asVector(typed, "__sparkprop_no_such_column", label);
     return new Loaded(spec, null, SparkData.pack(framed, ParquetFeatures.COLUMN, label, null,
         partitions, expectedFeatures), classes, 0);
   }
@@ -265,7 +302,7 @@ final class DataSources {
 
   private Loaded fromFrame(String spec, Dataset<Row> df, String features, String label, int partitions) {
     if (labelsOptional && !java.util.Arrays.asList(df.columns()).contains(label)) {
-      df = df.withColumn(label, org.apache.spark.sql.functions.lit(0.0));
+      df = df.withColumn(label, functions.lit(0.0));
     }
     Dataset<Row> framed = ParquetFeatures.asVector(df, features, label);
     return new Loaded(spec, null, SparkData.pack(framed, ParquetFeatures.COLUMN, label, null,

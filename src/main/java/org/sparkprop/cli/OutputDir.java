@@ -60,6 +60,16 @@ final class OutputDir {
     }
   }
 
+  /** Creates the folder now, so an unwritable one fails before any work rather than after it. */
+  void create() throws IOException {
+    if (local != null) {
+      java.nio.file.Files.createDirectories(local);
+    } else {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(uri);
+      p.getFileSystem(hadoopConf()).mkdirs(p);
+    }
+  }
+
   /** Writes a whole file (created or replaced). */
   void write(String name, String text) throws IOException {
     try (OutputStream out = store().create(name)) {

@@ -159,6 +159,13 @@ final class PredictCommand implements Callable<Integer> {
     // A plain path is the local disk, as for every other path of the command line.
     String out = LocalPaths.scheme(outputFile) == null
         ? Path.of(outputFile).toAbsolutePath().toUri().toString() : outputFile;
+    String source = data.substring(data.indexOf(':') + 1);
+    String sourceUri = LocalPaths.scheme(source) == null
+        ? Path.of(source).toAbsolutePath().toUri().toString() : source;
+    if (overwrite && (sourceUri.replaceAll("/+$", "") + "/").startsWith(out.replaceAll("/+$", "") + "/")) {
+      throw new IllegalArgumentException("--output " + outputFile + " holds the data being predicted ("
+          + data + "); --overwrite would delete it before it is read: write elsewhere");
+    }
     RunConfig rc = RunConfig.load(config, overrides);
     try (CommandSession cs = new CommandSession(master, rc)) {
       SparkSession spark = cs.spark;
@@ -166,10 +173,10 @@ final class PredictCommand implements Callable<Integer> {
       // The source's own partitions (0: no repartitioning), so rows keep their file order.
       DataSources.Loaded d = new DataSources(rc).labelsOptional()
           .expectFeatures(m.numFeatures()).load(data, spark, 0);
-      Dataset<Row> predictions = DistributedPredict.of(spark, m,
-          d.distributed(sc, sc.defaultParallelism()), md, seed);
-      var writer = predictions.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists);
       try {
+        Dataset<Row> predictions = DistributedPredict.of(spark, m,
+            d.distributed(sc, sc.defaultParallelism()), md, seed);
+        var writer = predictions.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists);
         if (fmt.equals("parquet")) {
           writer.parquet(out);
         } else {

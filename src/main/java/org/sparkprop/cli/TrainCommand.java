@@ -74,6 +74,7 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("a model already exists in " + outDir
           + "; use --out for another directory or --overwrite to replace it");
     }
+    outDir.create();
     DataSources sources = new DataSources(rc);
     Map<String, Object> summary = new LinkedHashMap<>();
     TrainingResult result;
@@ -106,6 +107,7 @@ final class TrainCommand implements Callable<Integer> {
         int partitions = dist.partitions() > 0 ? dist.partitions() : executorCores(sc);
         DataSources.Loaded train = sources.load(rc.string("data.train"), spark, partitions);
         tc = resolved(rc, tc, train);
+        sources.expectFeatures(tc.buildNetwork().inputSize());   // validation and test sets
         JavaRDD<Block> trainRdd = train.distributed(sc, partitions);
         JavaRDD<Block> valRdd = null;
         if (!rc.string("data.validation").isEmpty()) {
@@ -150,6 +152,7 @@ final class TrainCommand implements Callable<Integer> {
       long d0 = System.nanoTime();
       DataSources.Loaded train = sources.load(rc.string("data.train"), null, 1);
       tc = resolved(rc, tc, train);
+      sources.expectFeatures(tc.buildNetwork().inputSize());     // validation and test sets
       Block val = rc.string("data.validation").isEmpty() ? null
           : sources.load(rc.string("data.validation"), null, 1).alignedTo(train.classNames()).local();
       DataSources.Loaded testData = rc.string("data.test").isEmpty() ? null

@@ -33,8 +33,9 @@ import org.sparkprop.train.Predictor;
  *   sample         row, sampled_class         a class drawn from it; row g from the stream (seed, g)
  *   values         row, y0 .. y(outputs-1)    raw outputs: regression values, classifiers' scores
  * </pre>
- * {@code row} numbers rows in partition order, as the driver-side predict numbers them in file
- * order, so both give the same table for the same rows.
+ * {@code row} numbers rows in partition order: for one file, its row order, the same table as
+ * the driver-side predict's. A source of several files (Parquet part files, a CSV folder) is split
+ * by Spark largest file first, so there {@code row} follows Spark's split order, not file names.
  */
 public final class DistributedPredict {
 

@@ -274,7 +274,11 @@ public final class DistributedTrainer {
       training.dataSource = dataSource;
       TrainingResult result = training.train(resume);
       if (perFitDir != null) {
-        FitCheckpoints.delete(perFitDir, sc.hadoopConfiguration());
+        try {
+          FitCheckpoints.delete(perFitDir, sc.hadoopConfiguration());
+        } catch (java.io.UncheckedIOException e) {         // the model is trained: keep it
+          LOG.warn("the fit completed but its checkpoint folder stays: {}", e.getMessage());
+        }
       }
       return result;
     } finally {

@@ -309,21 +309,25 @@ public final class SparkData {
 
   /**
    * Per partition, in one job: its rows, the executor that holds it, the BLAS backend that executor
-   * computes with, and a hash of a sample of its content (every row's first label and one feature,
-   * a different column per row), which tells two datasets of equal shape apart without reading
-   * every value.
+   * computes with, and a hash of a sample of its content (every row's first label, first and last
+   * feature, summed over rows so that the rows' order within the partition does not matter),
+   * which tells two datasets of equal shape apart without reading every value.
    */
   static List<PartitionInfo> partitionCensus(JavaRDD<Block> blocks) {
     return blocks.mapPartitions(it -> {
       int n = 0;
-      long h = 0xcbf29ce484222325L;                      // FNV-1a over 32-bit words
+      long h = 0;                                        // a sum of row hashes: any row order
       while (it.hasNext()) {
         Block b = it.next();
+        int f = b.features();
         for (int r = 0; r < b.rows(); r++) {
-          h = (h ^ Float.floatToIntBits(b.y()[r * b.labelWidth()])) * 0x100000001b3L;
-          if (b.features() > 0) {
-            h = (h ^ Float.floatToIntBits(b.x()[r * b.features() + r % b.features()])) * 0x100000001b3L;
+          long row = 0xcbf29ce484222325L;                // FNV-1a over the row's label, first and last feature
+          row = (row ^ Float.floatToIntBits(b.y()[r * b.labelWidth()])) * 0x100000001b3L;
+          if (f > 0) {
+            row = (row ^ Float.floatToIntBits(b.x()[r * f])) * 0x100000001b3L;
+            row = (row ^ Float.floatToIntBits(b.x()[r * f + f - 1])) * 0x100000001b3L;
           }
+          h += row;
         }
         n += b.rows();
       }

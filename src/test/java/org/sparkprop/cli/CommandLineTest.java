@@ -226,6 +226,11 @@ class CommandLineTest {
     assertTrue(again.err().contains("use --overwrite"), again.err());
     assertEquals(0, run("predict", "--model", model, "--data", "parquet:" + pq, "--output",
         pqOut.toString(), "--overwrite").status());
+    Run self = run("predict", "--model", model, "--data", "parquet:" + pq, "--output", pq.toString(),
+        "--overwrite");
+    assertEquals(1, self.status());
+    assertTrue(self.err().contains("holds the data being predicted"), self.err());
+    assertTrue(Files.exists(pq), "the data was not deleted");
     Path wide = dir.resolve("wide.parquet");
     org.sparkprop.spark.SparkData.toDataFrame(spark, DataSources.toy("blobs?n=50&dims=3"), 1)
         .write().parquet(wide.toString());
@@ -357,6 +362,11 @@ class CommandLineTest {
     Run bad = run("evaluate", "--model", out.toString(), "--data", "csv:" + remote + "/bad.csv",
         "--set", "data.csv.label=species");
     assertEquals(1, bad.status(), bad.out());
+    assertTrue(bad.err().contains("non-numeric feature"), bad.err());
+    Run dropped = run("evaluate", "--model", out.toString(), "--data", "csv:" + remote + "/bad.csv",
+        "--set", "data.csv.label=species", "--set", "data.badRows=drop");
+    assertEquals(0, dropped.status(), dropped.err());
+    assertEquals(1, dropped.lastJson().get("rows").asLong(), "the malformed row dropped, the good kept");
   }
 
   @Test
