@@ -253,8 +253,11 @@ class CommandLineTest {
     Files.writeString(badLabel, "a,b,label\n0.1,0.2,5\n");
     Path nanLibsvm = dir.resolve("nan.libsvm");
     Files.writeString(nanLibsvm, "0 1:NaN 2:1\n");
+    Path idx = Files.createDirectories(dir.resolve("idx"));
+    org.sparkprop.testing.IdxFiles.writeTrain(idx, 3, 2, 3, true, false);   // 2×2 pixels: 4 features
     // evaluate, driver-side sources: width, labels, values
     for (String[] c : List.of(new String[] {"csv:" + wideCsv, "3 features"},
+        new String[] {"idx:" + idx + "#train", "4 features"},
         new String[] {"csv:" + badLabel, "label 5 is out of range for 2 classes"},
         new String[] {"libsvm:" + nanLibsvm, "NaN"})) {
       Run r = run("evaluate", "--model", model, "--data", c[0]);
@@ -275,10 +278,12 @@ class CommandLineTest {
     assertTrue(pq.err().contains("3 features but the model expects 2"), pq.err());
     // predict: refused, and no output file.
     Path never = dir.resolve("never.csv");
-    Run p = run("predict", "--model", model, "--data", "csv:" + wideCsv, "--output", never.toString());
-    assertEquals(1, p.status());
-    assertTrue(p.err().contains("has 3 features; the model expects 2"), p.err());
-    assertFalse(Files.exists(never));
+    for (String[] c : List.of(new String[] {"csv:" + wideCsv, "3"}, new String[] {"idx:" + idx + "#train", "4"})) {
+      Run p = run("predict", "--model", model, "--data", c[0], "--output", never.toString());
+      assertEquals(1, p.status(), c[0]);
+      assertTrue(p.err().contains("has " + c[1] + " features; the model expects 2"), p.err());
+      assertFalse(Files.exists(never));
+    }
     // train's test set is checked before the first epoch, locally and on Spark.
     for (String trainer : List.of("local", "spark")) {
       Run t = run("train", "--config", "conf/two-moons.conf", "--set", "training.trainer=" + trainer,

@@ -6,16 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkprop.testing.IdxFiles;
 
 class ReadersTest {
 
@@ -24,31 +21,7 @@ class ReadersTest {
 
   /** Writes a tiny IDX pair: 3 images of 2×2 pixels. */
   private void writeIdx(boolean gzip, int labelCount, boolean truncate) throws IOException {
-    ByteArrayOutputStream img = new ByteArrayOutputStream();
-    DataOutputStream d = new DataOutputStream(img);
-    d.writeInt(0x803);
-    d.writeInt(3);
-    d.writeInt(2);
-    d.writeInt(2);
-    for (int i = 0; i < (truncate ? 7 : 12); i++) {
-      d.write(i * 20);
-    }
-    ByteArrayOutputStream lab = new ByteArrayOutputStream();
-    DataOutputStream l = new DataOutputStream(lab);
-    l.writeInt(0x801);
-    l.writeInt(labelCount);
-    for (int i = 0; i < labelCount; i++) {
-      l.write(i % 10);
-    }
-    String suffix = gzip ? ".gz" : "";
-    write(dir.resolve("train-images-idx3-ubyte" + suffix), img.toByteArray(), gzip);
-    write(dir.resolve("train-labels-idx1-ubyte" + suffix), lab.toByteArray(), gzip);
-  }
-
-  private static void write(Path p, byte[] b, boolean gzip) throws IOException {
-    try (OutputStream out = gzip ? new GZIPOutputStream(Files.newOutputStream(p)) : Files.newOutputStream(p)) {
-      out.write(b);
-    }
+    IdxFiles.writeTrain(dir, 3, 2, labelCount, gzip, truncate);
   }
 
   @Test
