@@ -65,8 +65,10 @@ public final class ParamSet implements java.io.Serializable {
 
   ParamSet(Params owner, boolean classifier) {
     hiddenLayers = new Param<>(owner, "hiddenLayers", "hidden blocks of the network, e.g. "
-        + "'256relu-128relu' or '64tanh+bn+dropout(0.2)'; empty for a linear model. Input and output "
-        + "sizes come from the data", valid(s -> s.isEmpty() || parses("1-" + s + "-1")));
+        + "'256relu-128relu' or '64tanh+bn+dropout(0.2)'; empty for a linear model; 'auto' (default): "
+        + "100relu, or on fewer than 5000 rows whichever of 100relu and the linear model has the "
+        + "better 5-fold cross-validated error rate (mean squared error for regression). Input and output sizes come from the data",
+        valid(s -> s.isEmpty() || s.equals("auto") || parses("1-" + s + "-1")));
     loss = new Param<>(owner, "loss", classifier
         ? "training loss: cross_entropy (softmax; logistic for 2 classes), hinge (linear SVM), "
             + "perceptron or logistic (binary)"
@@ -164,7 +166,7 @@ public final class ParamSet implements java.io.Serializable {
 
   /** The defaults, as a user of PyTorch or Spark expects them; applied by each owner. */
   void setDefaults(Params owner, boolean classifier) {
-    def(owner, hiddenLayers, "100relu");
+    def(owner, hiddenLayers, "auto");
     def(owner, loss, classifier ? "cross_entropy" : "squared");
     def(owner, init, "he");
     def(owner, dropout, 0.0);

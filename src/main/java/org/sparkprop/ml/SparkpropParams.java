@@ -19,6 +19,9 @@ public interface SparkpropParams {
   /** Implemented by Spark's Params. */
   <T> T getOrDefault(Param<T> param);
 
+  /** Implemented by Spark's Params: whether the user set the param (not only its default). */
+  boolean isSet(Param<?> param);
+
   default Param<String> hiddenLayers() { return paramSet().hiddenLayers; }
   default Param<String> loss() { return paramSet().loss; }
   default Param<String> init() { return paramSet().init; }

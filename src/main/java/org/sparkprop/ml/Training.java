@@ -19,6 +19,7 @@ import org.sparkprop.spark.DistributedTrainer;
 import org.sparkprop.spark.SparkData;
 import org.sparkprop.spark.SparkTrainConfig;
 import org.sparkprop.spark.SyncMode;
+import org.sparkprop.train.Model;
 import org.sparkprop.train.TrainConfig;
 import org.sparkprop.train.TrainingResult;
 
@@ -40,10 +41,12 @@ final class Training {
    */
   static TrainingResult fit(SparkpropParams p, Dataset<?> dataset, String featuresCol,
                             String labelCol, int numFeatures, int outputs, String loss) {
-    TrainConfig cfg = trainConfig(p, numFeatures, outputs, loss);
+    boolean auto = AutoModel.applies(p);
+    // With hiddenLayers = auto, the network's config decides the validation split (a linear
+    // candidate arises only below the automatic split's threshold, where neither splits).
+    TrainConfig cfg = trainConfig(p, auto ? AutoModel.NETWORK : p.getHiddenLayers(),
+        p.getOptimizer(), numFeatures, outputs, loss);
     SparkTrainConfig dist = sparkConfig(p);
-    LOG.info("training {} with {} on {} ({} mode)", cfg.network(), cfg.optimizer(), loss,
-        dist.mode().configName());
     Dataset<Row> all = dataset.toDF();
     Dataset<Row> train = all;
     Dataset<Row> validation = null;
@@ -72,9 +75,31 @@ final class Training {
         numFeatures);
     JavaRDD<Block> valBlocks = validation == null ? null
         : SparkData.pack(validation, featuresCol, labelCol, weight, partitions, numFeatures);
-    return new DistributedTrainer(sc, cfg, dist).dataSource("DataFrame")
+    String chosen = null;
+    if (auto) {
+      long rows = trainBlocks.map(b -> (long) b.rows()).fold(0L, Long::sum);
+      AutoModel.Resolved r = AutoModel.resolve(p, rows, trainBlocks,
+          (hidden, optimizer) -> trainConfig(p, hidden, optimizer, numFeatures, outputs, loss));
+      cfg = trainConfig(p, r.hiddenLayers(), r.optimizer(), numFeatures, outputs, loss);
+      chosen = r.how();
+    }
+    LOG.info("training {} with {} on {} ({} mode)", cfg.network(), cfg.optimizer(), loss,
+        dist.mode().configName());
+    TrainingResult result = new DistributedTrainer(sc, cfg, dist).dataSource("DataFrame")
         .checkpointsPerFit(((org.apache.spark.ml.util.Identifiable) p).uid())
         .fit(trainBlocks, valBlocks, false);
+    return chosen == null ? result : withProvenance(result, "modelSelection", chosen);
+  }
+
+  /** The result with one more provenance entry in its model. */
+  private static TrainingResult withProvenance(TrainingResult r, String key, String value) {
+    Model m = r.model();
+    Map<String, Object> provenance = new java.util.LinkedHashMap<>(m.provenance());
+    provenance.put(key, value);
+    Model tagged = new Model(m.network(), m.params(), m.netState(), m.scaler(), m.classNames(),
+        provenance);
+    return new TrainingResult(tagged, r.history(), r.steps(), r.trainSeconds(), r.stoppedEarly(),
+        r.bestEpoch(), r.skippedSteps());
   }
 
   /** The width of the feature vectors (first row); a clear error for empty data. */
@@ -88,9 +113,14 @@ final class Training {
     return v.size();
   }
 
-  static TrainConfig trainConfig(SparkpropParams p, int numFeatures, int outputs, String loss) {
+  /**
+   * The engine's config for the params, with {@code hiddenLayers} and {@code optimizer} given
+   * (resolved when hiddenLayers is auto).
+   */
+  static TrainConfig trainConfig(SparkpropParams p, String hiddenLayers, String optimizer,
+                                 int numFeatures, int outputs, String loss) {
     NetworkSpec hidden = NetworkSpec.parse(numFeatures + "-"
-        + (p.getHiddenLayers().isEmpty() ? "" : p.getHiddenLayers() + "-") + outputs);
+        + (hiddenLayers.isEmpty() ? "" : hiddenLayers + "-") + outputs);
     List<NetworkSpec.Block> blocks = new ArrayList<>();
     List<NetworkSpec.Block> given = hidden.blocks();
     for (int i = 0; i < given.size(); i++) {
@@ -104,7 +134,7 @@ final class Training {
     }
     String network = new NetworkSpec(numFeatures, blocks).toString();
     Map<String, Double> hyper = new HashMap<>();
-    switch (p.getOptimizer()) {
+    switch (optimizer) {
       case "momentum", "nesterov" -> hyper.put("momentum", p.getMomentum());
       case "rmsprop" -> {
         hyper.put("rho", p.getRho());
@@ -115,7 +145,7 @@ final class Training {
         hyper.put("beta1", p.getBeta1());
         hyper.put("beta2", p.getBeta2());
         hyper.put("eps", p.getEpsilon());
-        if (p.getOptimizer().equals("adamw")) {
+        if (optimizer.equals("adamw")) {
           hyper.put("weight_decay", p.getWeightDecay());
         }
       }
@@ -124,7 +154,7 @@ final class Training {
     double lambda = p.getRegParam();
     String penalty = lambda == 0 ? "none" : "elasticnet(" + lambda + "," + p.getElasticNetParam() + ")";
     return TrainConfig.builder().network(network).loss(loss).init(p.getInit()).seed(p.getSeed())
-        .optimizer(p.getOptimizer()).optimizerParams(hyper).learningRate(p.getStepSize())
+        .optimizer(optimizer).optimizerParams(hyper).learningRate(p.getStepSize())
         .schedule(p.getSchedule()).penalty(penalty).clipNorm(p.getClipNorm())
         .batchSize(p.getBatchSize()).epochs(p.getMaxIter()).minSteps(p.getMinSteps())
         .validationFraction(p.getValidationFraction()).patience(p.getPatience())
