@@ -69,10 +69,11 @@ final class AutoModel {
     List<Candidate> candidates = List.of(                    // the simpler model wins a tie
         new Candidate("linear", config.apply("", linearOptimizer)),
         new Candidate(NETWORK, config.apply(NETWORK, userOptimizer)));
+    long start = System.nanoTime();
     Block data = Blocks.concat(trainBlocks.filter(b -> b.rows() > 0).collect());
     ModelSelection.Choice choice = ModelSelection.choose(candidates, data, FOLDS, p.getSeed());
     String how = "hiddenLayers auto: " + choice.winner().name() + " from " + choice.describe();
-    LOG.info("{} on {} rows", how, rows);
+    LOG.info("{} on {} rows, in {} s", how, rows, String.format("%.2f", (System.nanoTime() - start) / 1e9));
     return choice.best() == 0 ? new Resolved("", linearOptimizer, how)
         : new Resolved(NETWORK, userOptimizer, how);
   }

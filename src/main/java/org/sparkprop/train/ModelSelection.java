@@ -3,6 +3,11 @@ package org.sparkprop.train;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.sparkprop.data.Block;
 import org.sparkprop.data.Blocks;
 import org.sparkprop.linalg.Rng;
@@ -73,17 +78,26 @@ public final class ModelSelection {
     for (int f = 0; f < folds; f++) {
       trainAndHeldOut[f] = fold(data, idx, f, folds);
     }
-    double[] score = new double[candidates.size()];
-    double[] loss = new double[candidates.size()];
-    boolean classification = true;
-    int best = 0;
-    for (int c = 0; c < candidates.size(); c++) {
-      TrainConfig cfg = candidates.get(c).config().toBuilder().threads(1).build();
-      BatchSums total = new BatchSums();
+    // One fit per (candidate, fold), each on one thread and independent of the others, so they
+    // run side by side on the machine's cores; their sums are added in a fixed order.
+    int n = candidates.size();
+    List<Callable<BatchSums>> fits = new ArrayList<>();
+    for (Candidate cand : candidates) {
+      TrainConfig cfg = cand.config().toBuilder().threads(1).build();
       for (Block[] split : trainAndHeldOut) {
-        Model m = new LocalTrainer(cfg).fit(List.of(split[0]), null, null).model();
-        classification = m.isClassifier();
-        total.add(m.evaluate(split[1]));
+        fits.add(() -> new LocalTrainer(cfg).fit(List.of(split[0]), null, null).model()
+            .evaluate(split[1]));
+      }
+    }
+    List<BatchSums> heldOut = runAll(fits);
+    boolean classification = candidates.get(0).config().buildNetwork().loss().isClassification();
+    double[] score = new double[n];
+    double[] loss = new double[n];
+    int best = 0;
+    for (int c = 0; c < n; c++) {
+      BatchSums total = new BatchSums();
+      for (int f = 0; f < folds; f++) {
+        total.add(heldOut.get(c * folds + f));
       }
       loss[c] = total.meanLoss();
       score[c] = classification ? 1 - total.accuracy() : loss[c];
@@ -96,6 +110,34 @@ public final class ModelSelection {
     }
     return new Choice(best, List.copyOf(candidates), score, loss,
         classification ? "error rate" : "mean loss", folds);
+  }
+
+  /** Runs the fits on up to one thread per core; their results in the fits' order. */
+  private static List<BatchSums> runAll(List<Callable<BatchSums>> fits) {
+    int threads = Math.max(1, Math.min(fits.size(), Runtime.getRuntime().availableProcessors()));
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "sparkprop-cross-validation");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<BatchSums> out = new ArrayList<>();
+      for (Future<BatchSums> f : pool.invokeAll(fits)) {
+        out.add(f.get());
+      }
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("cross-validation was interrupted", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException("a cross-validation fit failed: " + cause, cause);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   /** Fold f of k: (the other rows, fold f's rows), each in the data's original row order. */
