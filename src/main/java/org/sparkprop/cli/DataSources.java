@@ -24,6 +24,7 @@ import org.sparkprop.data.CsvReader;
 import org.sparkprop.data.IdxReader;
 import org.sparkprop.data.LibsvmReader;
 import org.sparkprop.data.ToySets;
+import org.sparkprop.spark.IdxOnExecutors;
 import org.sparkprop.spark.SparkData;
 
 /**
@@ -140,7 +141,7 @@ final class DataSources {
   static boolean needsSpark(String spec) {
     int colon = spec.indexOf(':');
     String kind = colon > 0 ? spec.substring(0, colon).toLowerCase(Locale.ROOT) : "";
-    return kind.equals("parquet") || (kind.equals("libsvm") || kind.equals("csv"))
+    return kind.equals("parquet") || (kind.equals("libsvm") || kind.equals("csv") || kind.equals("idx"))
         && isDistributed(spec.substring(colon + 1));
   }
 
@@ -163,8 +164,13 @@ final class DataSources {
         if (hash < 0) {
           throw new IllegalArgumentException("idx source '" + spec + "' needs #train or #test");
         }
-        return from(spec, IdxReader.readSplit(LocalPaths.of(where.substring(0, hash), spec),
-            split(where.substring(hash + 1), spec)));
+        String folder = where.substring(0, hash);
+        boolean train = split(where.substring(hash + 1), spec);
+        if (isDistributed(folder)) {                       // read by the executors, not the driver
+          JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+          return new Loaded(spec, null, IdxOnExecutors.read(sc, folder, train, partitions), null, 0);
+        }
+        return from(spec, IdxReader.readSplit(LocalPaths.of(folder, spec), train));
       }
       case "libsvm" -> {
         if (isDistributed(where)) {

@@ -255,9 +255,12 @@ class CommandLineTest {
     Files.writeString(nanLibsvm, "0 1:NaN 2:1\n");
     Path idx = Files.createDirectories(dir.resolve("idx"));
     org.sparkprop.testing.IdxFiles.writeTrain(idx, 3, 2, 3, true, false);   // 2×2 pixels: 4 features
-    // evaluate, driver-side sources: width, labels, values
+    spark.sparkContext().hadoopConfiguration().set("fs." + org.sparkprop.testing.OtherSchemeFileSystem.SCHEME
+        + ".impl", org.sparkprop.testing.OtherSchemeFileSystem.class.getName());
+    // evaluate: width, labels, values (IDX on the driver, and on a Hadoop path on the executors)
     for (String[] c : List.of(new String[] {"csv:" + wideCsv, "3 features"},
         new String[] {"idx:" + idx + "#train", "4 features"},
+        new String[] {"idx:sptest://" + idx.toAbsolutePath() + "#train", "4 features"},
         new String[] {"csv:" + badLabel, "label 5 is out of range for 2 classes"},
         new String[] {"libsvm:" + nanLibsvm, "NaN"})) {
       Run r = run("evaluate", "--model", model, "--data", c[0]);
