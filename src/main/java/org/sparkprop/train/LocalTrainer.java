@@ -107,15 +107,20 @@ public final class LocalTrainer {
     if (validation != null) {
       Blocks.checkFits(validation, net, "validation data");
     }
-    Scaler.Stats stats = new Scaler.Stats();
-    for (Block b : shards) {
-      stats.add(b);
+    // Each pass over the data only when it is used: feature statistics for a scaler, and the
+    // fingerprint (the data as given, unscaled, as resume() sees it) for checkpoints.
+    Scaler.Kind kind = Scaler.Kind.parse(cfg.scaling());
+    Scaler scaler = Scaler.none(net.inputSize());
+    if (kind != Scaler.Kind.NONE) {
+      Scaler.Stats stats = new Scaler.Stats();
+      for (Block b : shards) {
+        stats.add(b);
+      }
+      scaler = stats.toScaler(kind, net.inputSize());
     }
-    Scaler scaler = stats.toScaler(Scaler.Kind.parse(cfg.scaling()), net.inputSize());
     List<Block> data = shards.stream().map(scaler::apply).toList();
     Block val = validation == null ? null : scaler.apply(validation);
-    // Checkpoints identify the data as given (unscaled), as resume() sees it.
-    Map<String, Object> fingerprint = DataFingerprint.of(shards);
+    Map<String, Object> fingerprint = checkpoints == null ? Map.of() : DataFingerprint.of(shards);
     try (LocalRun run = new LocalRun(settings(), net, data, val, rows, fingerprint)) {
       TrainingState st = resumeFrom != null ? resumeFrom : run.freshState();
       return run.train(st, scaler);
