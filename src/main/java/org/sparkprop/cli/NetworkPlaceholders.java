@@ -19,14 +19,18 @@ final class NetworkPlaceholders {
 
   private NetworkPlaceholders() {}
 
+  /** {@code model.network = "auto"}: this network, or the linear model ({@link org.sparkprop.train.AutoArchitecture}). */
+  static final String AUTO = "auto";
+  static final String AUTO_NETWORK = "in-" + org.sparkprop.train.AutoArchitecture.HIDDEN + "-out";
+
   static boolean present(String network) {
     String n = network.trim();
-    return n.startsWith("in-") || n.endsWith("-out");
+    return n.equals(AUTO) || n.startsWith("in-") || n.endsWith("-out");
   }
 
-  /** The network with its placeholders replaced by these widths. */
+  /** The network with its placeholders replaced by these widths ({@code auto}: its network). */
   static String resolve(String network, int inputs, int outputs) {
-    String n = network.trim();
+    String n = network.trim().equals(AUTO) ? AUTO_NETWORK : network.trim();
     if (n.startsWith("in-")) {
       n = inputs + n.substring(2);
     }

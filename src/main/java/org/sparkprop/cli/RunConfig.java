@@ -22,9 +22,21 @@ import org.sparkprop.train.TrainConfig;
 public final class RunConfig {
 
   private final Config config;
+  /** What the config file and the overrides set, without the defaults. */
+  private final Config given;
 
-  private RunConfig(Config config) {
+  private RunConfig(Config config, Config given) {
     this.config = config;
+    this.given = given;
+  }
+
+  /** Whether the config file or an override sets {@code key} (relative to sparkprop). */
+  public boolean isSet(String key) {
+    try {
+      return given.hasPath("sparkprop." + key);
+    } catch (com.typesafe.config.ConfigException.NotResolved e) {
+      return true;                                         // set, through a substitution
+    }
   }
 
   /**
@@ -34,12 +46,12 @@ public final class RunConfig {
   public static RunConfig load(File file, List<String> overrides) {
     Config defaults = ConfigFactory.parseResources(RunConfig.class.getClassLoader(),
         "sparkprop-defaults.conf");
-    Config c = defaults;
+    Config given = ConfigFactory.empty();
     if (file != null) {
       if (!file.isFile()) {
         throw new IllegalArgumentException("config file " + file + " does not exist");
       }
-      c = ConfigFactory.parseFile(file).withFallback(c);
+      given = ConfigFactory.parseFile(file);
     }
     for (String o : overrides) {
       int eq = o.indexOf('=');
@@ -54,11 +66,11 @@ public final class RunConfig {
       } catch (ConfigException e) {
         throw new IllegalArgumentException("cannot parse override '" + o + "': " + e.getMessage());
       }
-      c = one.withFallback(c);
+      given = one.withFallback(given);
     }
-    Config resolved = c.resolve();
+    Config resolved = given.withFallback(defaults).resolve();
     checkKeys(resolved.getConfig("sparkprop"), defaults.getConfig("sparkprop"), file);
-    return new RunConfig(resolved.getConfig("sparkprop"));
+    return new RunConfig(resolved.getConfig("sparkprop"), given);
   }
 
   private static String quoteIfNeeded(String v) {

@@ -12,6 +12,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.sparkprop.data.Block;
+import org.sparkprop.data.Blocks;
 import org.sparkprop.spark.DistributedTrainer;
 import org.sparkprop.spark.SparkSessions;
 import org.sparkprop.spark.SparkTrainConfig;
@@ -20,7 +21,9 @@ import org.sparkprop.train.BatchSums;
 import org.sparkprop.train.Checkpoints;
 import org.sparkprop.train.Evaluator;
 import org.sparkprop.train.FileStore;
+import org.sparkprop.train.AutoArchitecture;
 import org.sparkprop.train.LocalTrainer;
+import org.sparkprop.train.ModelSelection;
 import org.sparkprop.train.ModelIO;
 import org.sparkprop.train.TrainConfig;
 import org.sparkprop.train.TrainingResult;
@@ -219,19 +222,34 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   /**
-   * Spark's default parallelism once the executors have registered: right after start-up a
-   * standalone cluster may not have reported its cores yet. Waits until the executor count is
-   * stable for 2 s (at most 60 s); local mode answers at once.
+   * model.network with its in/out placeholders set from the training data (as is without them);
+   * for {@code auto}, the network or the linear model as {@link AutoArchitecture} chooses.
    */
-  /** model.network with its in/out placeholders set from the training data (as is without them). */
   private static TrainConfig resolved(RunConfig rc, TrainConfig tc, DataSources.Loaded train) {
-    if (!NetworkPlaceholders.present(rc.string("model.network"))) {
+    String given = rc.string("model.network");
+    if (!NetworkPlaceholders.present(given)) {
       return tc;
     }
     int[] w = NetworkPlaceholders.widths(train, tc.loss());
     TrainConfig r = rc.train(w[0], w[1]);
-    System.err.println("[sparkprop] network " + r.network() + " (model.network = "
-        + rc.string("model.network") + ", widths from " + train.source() + ")");
+    String how = "widths from " + train.source();
+    if (given.trim().equals(NetworkPlaceholders.AUTO)) {
+      long rows = train.block() != null ? train.block().rows()
+          : train.rdd().map(b -> (long) b.rows()).reduce(Long::sum);
+      if (AutoArchitecture.crossValidates(rows)) {
+        Block data = train.block() != null ? train.block()
+            : Blocks.concat(train.rdd().filter(b -> b.rows() > 0).collect());
+        ModelSelection.Choice choice = AutoArchitecture.choose(r,
+            AutoArchitecture.linear(r, rc.isSet("training.optimizer")), data);
+        r = choice.winner().config();
+        how = choice.winner().name() + " from " + choice.describe() + " on " + rows + " rows";
+      } else {
+        how += "; " + AutoArchitecture.HIDDEN + " on " + rows + " rows, cross-validation runs from "
+            + AutoArchitecture.MIN_ROWS + " to " + (AutoArchitecture.NETWORK_ROWS - 1);
+      }
+    }
+    System.err.println("[sparkprop] network " + r.network() + " with " + r.optimizer()
+        + " (model.network = " + given + ", " + how + ")");
     return r;
   }
 
@@ -245,6 +263,11 @@ final class TrainCommand implements Callable<Integer> {
     return tc.validationShare(rows);
   }
 
+  /**
+   * Spark's default parallelism once the executors have registered: right after start-up a
+   * standalone cluster may not have reported its cores yet. Waits until the executor count is
+   * stable for 2 s (at most 60 s); local mode answers at once.
+   */
   static int executorCores(JavaSparkContext sc) throws InterruptedException {
     if (sc.master().startsWith("local")) {
       return sc.defaultParallelism();

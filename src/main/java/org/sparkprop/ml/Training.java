@@ -19,6 +19,7 @@ import org.sparkprop.spark.DistributedTrainer;
 import org.sparkprop.spark.SparkData;
 import org.sparkprop.spark.SparkTrainConfig;
 import org.sparkprop.spark.SyncMode;
+import org.sparkprop.train.AutoArchitecture;
 import org.sparkprop.train.Model;
 import org.sparkprop.train.TrainConfig;
 import org.sparkprop.train.TrainingResult;
@@ -44,7 +45,7 @@ final class Training {
     boolean auto = AutoModel.applies(p);
     // With hiddenLayers = auto, the network's config decides the validation split (a linear
     // candidate arises only below the automatic split's threshold, where neither splits).
-    TrainConfig cfg = trainConfig(p, auto ? AutoModel.NETWORK : p.getHiddenLayers(),
+    TrainConfig cfg = trainConfig(p, auto ? AutoArchitecture.HIDDEN : p.getHiddenLayers(),
         p.getOptimizer(), numFeatures, outputs, loss);
     SparkTrainConfig dist = sparkConfig(p);
     Dataset<Row> all = dataset.toDF();
@@ -78,9 +79,8 @@ final class Training {
     String chosen = null;
     if (auto) {
       long rows = trainBlocks.map(b -> (long) b.rows()).fold(0L, Long::sum);
-      AutoModel.Resolved r = AutoModel.resolve(p, rows, trainBlocks,
-          (hidden, optimizer) -> trainConfig(p, hidden, optimizer, numFeatures, outputs, loss));
-      cfg = trainConfig(p, r.hiddenLayers(), r.optimizer(), numFeatures, outputs, loss);
+      AutoModel.Resolved r = AutoModel.resolve(p, cfg, rows, trainBlocks);
+      cfg = r.config();
       chosen = r.how();
     }
     LOG.info("training {} with {} on {} ({} mode)", cfg.network(), cfg.optimizer(), loss,

@@ -48,7 +48,8 @@ class CommandLineTest {
 
   @Test
   void trainsACsvWhoseWidthItWasNotTold() throws Exception {
-    // 3 features, 4 classes; the default network is in-100relu-out, the default budget converges.
+    // 3 features, 4 linearly separable classes; model.network = auto by default, which on 400
+    // rows cross-validates in-100relu-out against the linear model; the default budget converges.
     StringBuilder csv = new StringBuilder("a,b,c,label\n");
     java.util.Random rnd = new java.util.Random(5);
     for (int i = 0; i < 400; i++) {
@@ -63,10 +64,18 @@ class CommandLineTest {
         "--set", "training.trainer=local", "--out", out.toString());
     assertEquals(0, train.status(), train.err());
     JsonNode summary = train.lastJson();
-    assertEquals("3-100relu-4", summary.get("network").asText(), summary.toString());
+    assertEquals("3-4", summary.get("network").asText(), "separable classes: the linear model; " + train.err());
+    assertTrue(train.err().contains("network 3-4 with lbfgs (model.network = auto, linear from linear"),
+        train.err());
+    assertTrue(train.err().contains("5-fold cross-validated error rate"), train.err());
     assertTrue(summary.get("test_accuracy").asDouble() > 0.95, summary.toString());
-    assertTrue(summary.get("steps").asLong() >= 1000, "400 rows get minSteps: " + summary);
-    assertTrue(train.err().contains("network 3-100relu-4"), train.err());
+    Run net = run("train", "--set", "data.train=csv:" + file, "--set", "data.test=csv:" + file,
+        "--set", "model.network=in-100relu-out",
+        "--set", "training.trainer=local", "--out", dir.resolve("four-net").toString());
+    assertEquals(0, net.status(), net.err());
+    assertEquals("3-100relu-4", net.lastJson().get("network").asText());
+    assertTrue(net.lastJson().get("steps").asLong() >= 1000, "400 rows get minSteps: " + net.lastJson());
+    assertTrue(net.err().contains("network 3-100relu-4"), net.err());
   }
 
   @Test

@@ -56,11 +56,10 @@ class AutoModelTest {
     assertEquals(null, selection(m.engineModel()));
     // From the validation split's threshold the network is taken without touching the data.
     SparkpropClassifier c = new SparkpropClassifier();
-    AutoModel.Resolved r = AutoModel.resolve(c, AutoModel.NETWORK_ROWS, null, (h, o) -> {
-      throw new AssertionError("no candidate config is built");
-    });
-    assertEquals(AutoModel.NETWORK, r.hiddenLayers());
-    assertEquals("adam", r.optimizer());
+    org.sparkprop.train.TrainConfig network = Training.trainConfig(c, "100relu", "adam", 4, 3,
+        "cross_entropy");
+    AutoModel.Resolved r = AutoModel.resolve(c, network, org.sparkprop.train.AutoArchitecture.NETWORK_ROWS, null);
+    assertEquals(network, r.config());
     assertFalse(r.how().contains("cross-validated"), r.how());
   }
 }

@@ -1,0 +1,62 @@
+package org.sparkprop.train;
+
+import java.util.List;
+import java.util.Map;
+import org.sparkprop.data.Block;
+import org.sparkprop.nn.NetworkSpec;
+import org.sparkprop.nn.Penalty;
+import org.sparkprop.train.ModelSelection.Candidate;
+
+/**
+ * The automatic choice of model when the user names none (Spark ML {@code hiddenLayers = "auto"},
+ * the command line's {@code model.network = "auto"}), one rule for both:
+ * <ul>
+ *   <li>from {@link #NETWORK_ROWS} training rows, and below {@link #MIN_ROWS}: the network, one
+ *       hidden layer of 100 ReLU units ({@link #HIDDEN});</li>
+ *   <li>in between: that network or the linear model with the same input and output (softmax,
+ *       logistic or linear regression), whichever scores better in {@link #FOLDS}-fold
+ *       cross-validation on the training rows ({@link ModelSelection}: error rate for
+ *       classifiers, mean loss for regressors, the linear model on a tie).</li>
+ * </ul>
+ * The linear model trains by full-batch L-BFGS to convergence, as MLlib's LogisticRegression and
+ * LinearRegression do, unless the user chose the optimizer or the penalty has an L1 part (which
+ * L-BFGS cannot minimise); then with the network's optimizer.
+ */
+public final class AutoArchitecture {
+
+  public static final String HIDDEN = "100relu";
+  /** From this many rows the network is taken without cross-validation (the validation split's threshold). */
+  public static final long NETWORK_ROWS = TrainConfig.AUTO_VALIDATION_ROWS;
+  public static final int FOLDS = 5;
+  /** Below this many rows cross-validation says little: the network, as on large data. */
+  public static final long MIN_ROWS = 4L * FOLDS;
+
+  private AutoArchitecture() {}
+
+  /** Whether {@code rows} training rows are cross-validated. */
+  public static boolean crossValidates(long rows) {
+    return rows >= MIN_ROWS && rows < NETWORK_ROWS;
+  }
+
+  /**
+   * The linear candidate of {@code network}: its input and output layer only, every other
+   * setting kept, trained by L-BFGS unless {@code optimizerChosen} or the penalty has an L1 part.
+   */
+  public static TrainConfig linear(TrainConfig network, boolean optimizerChosen) {
+    NetworkSpec spec = NetworkSpec.parse(network.network());
+    List<NetworkSpec.Block> blocks = spec.blocks();
+    String linear = new NetworkSpec(spec.inputSize(), List.of(blocks.get(blocks.size() - 1))).toString();
+    boolean smooth = Penalty.parse(network.penalty()).l1() == 0;
+    TrainConfig.Builder b = network.toBuilder().network(linear);
+    if (!optimizerChosen && smooth) {
+      b.optimizer(TrainConfig.LBFGS).optimizerParams(Map.of());
+    }
+    return b.build();
+  }
+
+  /** The cross-validated choice between {@code network} and {@code linear} on {@code data}. */
+  public static ModelSelection.Choice choose(TrainConfig network, TrainConfig linear, Block data) {
+    return ModelSelection.choose(List.of(new Candidate("linear", linear),     // the simpler first
+        new Candidate(HIDDEN, network)), data, FOLDS, network.seed());
+  }
+}
