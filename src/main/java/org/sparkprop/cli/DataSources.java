@@ -167,6 +167,10 @@ final class DataSources {
         String folder = where.substring(0, hash);
         boolean train = split(where.substring(hash + 1), spec);
         if (isDistributed(folder)) {                       // read by the executors, not the driver
+          if (spark == null) {
+            throw new IllegalArgumentException(spec + " is read through Spark; this command reads "
+                + "driver-side sources only");
+          }
           JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
           return new Loaded(spec, null, IdxOnExecutors.read(sc, folder, train, partitions), null, 0);
         }

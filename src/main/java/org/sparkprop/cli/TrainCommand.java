@@ -109,7 +109,8 @@ final class TrainCommand implements Callable<Integer> {
         SparkTrainConfig dist = rc.spark();
         int partitions = dist.partitions() > 0 ? dist.partitions() : executorCores(sc);
         DataSources.Loaded train = sources.load(rc.string("data.train"), spark, partitions);
-        tc = resolved(rc, tc, train);
+        RowCount trainRows = new RowCount(train);
+        tc = resolved(rc, tc, train, trainRows);
         sources.expectFeatures(tc.buildNetwork().inputSize());   // validation and test sets
         JavaRDD<Block> trainRdd = train.distributed(sc, partitions);
         JavaRDD<Block> valRdd = null;
@@ -117,7 +118,7 @@ final class TrainCommand implements Callable<Integer> {
           valRdd = sources.load(rc.string("data.validation"), spark, partitions)
               .alignedTo(train.classNames()).distributed(sc, partitions);
         } else {
-          double share = validationShare(tc, train);
+          double share = validationShare(tc, trainRows);
           if (share > 0) {
             JavaRDD<Block>[] split = org.sparkprop.spark.SparkData.holdOut(trainRdd, share, tc.seed());
             trainRdd = split[0];
@@ -154,7 +155,7 @@ final class TrainCommand implements Callable<Integer> {
     } else {
       long d0 = System.nanoTime();
       DataSources.Loaded train = sources.load(rc.string("data.train"), null, 1);
-      tc = resolved(rc, tc, train);
+      tc = resolved(rc, tc, train, new RowCount(train));
       sources.expectFeatures(tc.buildNetwork().inputSize());     // validation and test sets
       Block val = rc.string("data.validation").isEmpty() ? null
           : sources.load(rc.string("data.validation"), null, 1).alignedTo(train.classNames()).local();
@@ -225,7 +226,8 @@ final class TrainCommand implements Callable<Integer> {
    * model.network with its in/out placeholders set from the training data (as is without them);
    * for {@code auto}, the network or the linear model as {@link AutoArchitecture} chooses.
    */
-  private static TrainConfig resolved(RunConfig rc, TrainConfig tc, DataSources.Loaded train) {
+  private static TrainConfig resolved(RunConfig rc, TrainConfig tc, DataSources.Loaded train,
+                                      RowCount trainRows) {
     String given = rc.string("model.network");
     if (!NetworkPlaceholders.present(given)) {
       return tc;
@@ -234,9 +236,8 @@ final class TrainCommand implements Callable<Integer> {
     TrainConfig r = rc.train(w[0], w[1]);
     String how = "widths from " + train.source();
     if (given.trim().equals(NetworkPlaceholders.AUTO)) {
-      long rows = train.block() != null ? train.block().rows()
-          : train.rdd().map(b -> (long) b.rows()).reduce(Long::sum);
-      if (AutoArchitecture.crossValidates(rows)) {
+      long rows = trainRows.get();
+      if (AutoArchitecture.crossValidates(rows, w[0])) {
         Block data = train.block() != null ? train.block()
             : Blocks.concat(train.rdd().filter(b -> b.rows() > 0).collect());
         ModelSelection.Choice choice = AutoArchitecture.choose(r,
@@ -245,7 +246,8 @@ final class TrainCommand implements Callable<Integer> {
         how = choice.winner().name() + " from " + choice.describe() + " on " + rows + " rows";
       } else {
         how += "; " + AutoArchitecture.HIDDEN + " on " + rows + " rows, cross-validation runs from "
-            + AutoArchitecture.MIN_ROWS + " to " + (AutoArchitecture.NETWORK_ROWS - 1);
+            + AutoArchitecture.MIN_ROWS + " to " + (AutoArchitecture.NETWORK_ROWS - 1) + " rows, at most "
+            + AutoArchitecture.MAX_FLOATS + " values";
       }
     }
     System.err.println("[sparkprop] network " + r.network() + " with " + r.optimizer()
@@ -254,13 +256,29 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   /** The validation share of the training data: fixed, or automatic by its row count. */
-  private static double validationShare(TrainConfig tc, DataSources.Loaded train) {
+  private static double validationShare(TrainConfig tc, RowCount trainRows) {
     if (tc.validationFraction() >= 0) {
       return tc.validationFraction();
     }
-    long rows = train.block() != null ? train.block().rows()
-        : train.rdd().map(b -> (long) b.rows()).reduce(Long::sum);
-    return tc.validationShare(rows);
+    return tc.validationShare(trainRows.get());
+  }
+
+  /** The training rows, counted (a pass over Spark-read data) once, when first asked. */
+  private static final class RowCount {
+    private final DataSources.Loaded data;
+    private long rows = -1;
+
+    RowCount(DataSources.Loaded data) {
+      this.data = data;
+    }
+
+    long get() {
+      if (rows < 0) {
+        rows = data.block() != null ? data.block().rows()
+            : data.rdd().map(b -> (long) b.rows()).reduce(Long::sum);
+      }
+      return rows;
+    }
   }
 
   /**

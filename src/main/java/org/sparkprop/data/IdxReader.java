@@ -133,27 +133,26 @@ public final class IdxReader {
 
   /** A buffered stream over {@code raw}, decompressed when it starts with gzip's magic bytes. */
   public static DataInputStream open(InputStream in) throws IOException {
-    InputStream raw = new BufferedInputStream(in, 1 << 16);
-    raw.mark(2);
-    int b1 = raw.read();
-    int b2 = raw.read();
-    raw.reset();
-    boolean gzip = b1 == 0x1f && b2 == 0x8b;
-    return new DataInputStream(new BufferedInputStream(gzip ? new GZIPInputStream(raw, 1 << 16) : raw,
-        1 << 16));
+    try {
+      InputStream raw = new BufferedInputStream(in, 1 << 16);
+      raw.mark(2);
+      int b1 = raw.read();
+      int b2 = raw.read();
+      raw.reset();
+      boolean gzip = b1 == 0x1f && b2 == 0x8b;
+      return new DataInputStream(new BufferedInputStream(gzip ? new GZIPInputStream(raw, 1 << 16) : raw,
+          1 << 16));
+    } catch (IOException | RuntimeException e) {
+      in.close();                                          // e.g. a gzip header cut short
+      throw e;
+    }
   }
 
   private static void skip(DataInputStream in, long n, String name) throws IOException {
-    long left = n;
-    while (left > 0) {
-      long s = in.skip(left);
-      if (s <= 0) {
-        if (in.read() < 0) {
-          throw new IOException(name + ": file ends early (truncated?)");
-        }
-        s = 1;
-      }
-      left -= s;
+    try {
+      in.skipNBytes(n);
+    } catch (EOFException e) {
+      throw new IOException(name + ": file ends early (truncated?)", e);
     }
   }
 

@@ -34,14 +34,16 @@ final class AutoModel {
 
   /**
    * @param network the config of the 100relu network for these params
-   * @param rows the training rows (after any validation split)
+   * @param rows the data's rows before any validation split
    * @param trainBlocks the packed training rows, collected only when cross-validation runs
    */
-  static Resolved resolve(SparkpropParams p, TrainConfig network, long rows, JavaRDD<Block> trainBlocks) {
-    if (!AutoArchitecture.crossValidates(rows)) {
+  static Resolved resolve(SparkpropParams p, TrainConfig network, long rows, int features,
+                          JavaRDD<Block> trainBlocks) {
+    if (!AutoArchitecture.crossValidates(rows, features)) {
       return new Resolved(network, "hiddenLayers auto: " + AutoArchitecture.HIDDEN + " (" + rows
-          + " rows; cross-validation runs from " + AutoArchitecture.MIN_ROWS + " to "
-          + (AutoArchitecture.NETWORK_ROWS - 1) + " rows)");
+          + " rows of " + features + " features; cross-validation runs from "
+          + AutoArchitecture.MIN_ROWS + " to " + (AutoArchitecture.NETWORK_ROWS - 1) + " rows, "
+          + "at most " + AutoArchitecture.MAX_FLOATS + " values)");
     }
     TrainConfig linear = AutoArchitecture.linear(network, p.isSet(p.optimizer()));
     long start = System.nanoTime();

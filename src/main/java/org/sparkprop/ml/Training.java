@@ -43,12 +43,14 @@ final class Training {
   static TrainingResult fit(SparkpropParams p, Dataset<?> dataset, String featuresCol,
                             String labelCol, int numFeatures, int outputs, String loss) {
     boolean auto = AutoModel.applies(p);
-    // With hiddenLayers = auto, the network's config decides the validation split (a linear
-    // candidate arises only below the automatic split's threshold, where neither splits).
+    // With hiddenLayers = auto, the network's config decides the validation split, and the rows
+    // before any split decide whether to cross-validate (as on the command line): below the
+    // automatic split's threshold, where no automatic split is made.
     TrainConfig cfg = trainConfig(p, auto ? AutoArchitecture.HIDDEN : p.getHiddenLayers(),
         p.getOptimizer(), numFeatures, outputs, loss);
     SparkTrainConfig dist = sparkConfig(p);
     Dataset<Row> all = dataset.toDF();
+    long allRows = auto || (p.getValidationFraction() < 0 && p.getPatience() > 0) ? all.count() : -1;
     Dataset<Row> train = all;
     Dataset<Row> validation = null;
     String indicator = p.getValidationIndicatorCol();
@@ -62,7 +64,7 @@ final class Training {
     } else if (p.getValidationFraction() != 0) {
       // A fixed share, or the automatic one (which needs the row count only when it may apply).
       double share = p.getValidationFraction() > 0 ? p.getValidationFraction()
-          : p.getPatience() > 0 ? cfg.validationShare(all.count()) : 0;
+          : p.getPatience() > 0 ? cfg.validationShare(allRows) : 0;
       if (share > 0) {
         Dataset<Row>[] split = all.randomSplit(new double[] {1 - share, share}, p.getSeed());
         train = split[0];
@@ -78,8 +80,7 @@ final class Training {
         : SparkData.pack(validation, featuresCol, labelCol, weight, partitions, numFeatures);
     String chosen = null;
     if (auto) {
-      long rows = trainBlocks.map(b -> (long) b.rows()).fold(0L, Long::sum);
-      AutoModel.Resolved r = AutoModel.resolve(p, cfg, rows, trainBlocks);
+      AutoModel.Resolved r = AutoModel.resolve(p, cfg, allRows, numFeatures, trainBlocks);
       cfg = r.config();
       chosen = r.how();
     }

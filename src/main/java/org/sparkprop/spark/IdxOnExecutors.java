@@ -27,7 +27,8 @@ public final class IdxOnExecutors {
 
   /**
    * The {@code train-*} or {@code t10k-*} pair (gzipped or plain) of folder {@code dir} (a Hadoop
-   * URI), as {@code partitions} blocks in file order.
+   * URI), as {@code partitions} blocks in file order (≤ 0: Spark's default parallelism). The
+   * Hadoop configuration travels as one broadcast, kept for as long as the RDD may be recomputed.
    */
   public static JavaRDD<Block> read(JavaSparkContext sc, String dir, boolean train, int partitions)
       throws IOException {
@@ -40,7 +41,8 @@ public final class IdxOnExecutors {
       h = IdxReader.readHeaders(img, images.toString(), lab, labels.toString());
     }
     IdxReader.checkSize(h, images.getFileSystem(conf).getFileStatus(images).getLen(), images.toString());
-    int p = Math.max(1, Math.min(partitions, h.count()));
+    int wanted = partitions > 0 ? partitions : sc.defaultParallelism();
+    int p = Math.max(1, Math.min(wanted, h.count()));
     List<Integer> ranks = new ArrayList<>();
     for (int i = 0; i < p; i++) {
       ranks.add(i);

@@ -11,8 +11,9 @@ import org.sparkprop.train.ModelSelection.Candidate;
  * The automatic choice of model when the user names none (Spark ML {@code hiddenLayers = "auto"},
  * the command line's {@code model.network = "auto"}), one rule for both:
  * <ul>
- *   <li>from {@link #NETWORK_ROWS} training rows, and below {@link #MIN_ROWS}: the network, one
- *       hidden layer of 100 ReLU units ({@link #HIDDEN});</li>
+ *   <li>from {@link #NETWORK_ROWS} training rows, below {@link #MIN_ROWS}, and past
+ *       {@link #MAX_FLOATS} rows × features: the network, one hidden layer of 100 ReLU units
+ *       ({@link #HIDDEN});</li>
  *   <li>in between: that network or the linear model with the same input and output (softmax,
  *       logistic or linear regression), whichever scores better in {@link #FOLDS}-fold
  *       cross-validation on the training rows ({@link ModelSelection}: error rate for
@@ -33,9 +34,16 @@ public final class AutoArchitecture {
 
   private AutoArchitecture() {}
 
-  /** Whether {@code rows} training rows are cross-validated. */
-  public static boolean crossValidates(long rows) {
-    return rows >= MIN_ROWS && rows < NETWORK_ROWS;
+  /**
+   * The most floats (rows × features) cross-validated: the collected rows and a fold copy per
+   * core stay small beside a driver's heap (32 MB each, the bound under which small data trains
+   * on the Spark driver). Wider data takes the network.
+   */
+  public static final long MAX_FLOATS = 1L << 23;
+
+  /** Whether {@code rows} training rows of {@code features} features are cross-validated. */
+  public static boolean crossValidates(long rows, int features) {
+    return rows >= MIN_ROWS && rows < NETWORK_ROWS && rows * (long) features <= MAX_FLOATS;
   }
 
   /**

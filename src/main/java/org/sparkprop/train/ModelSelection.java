@@ -28,7 +28,8 @@ import org.sparkprop.linalg.Rng;
  *
  * <p>Each candidate's own stopping rule runs inside its folds unchanged (its {@code
  * validationFraction}, patience, minimum steps), so what is scored is what a fit with that config
- * would do. Nothing here knows Spark.
+ * would do. A candidate that diverges in a fold (onDivergence = stop) scores +∞ and loses, so a
+ * network that blows up does not fail a fit the linear model wins. Nothing here knows Spark.
  */
 public final class ModelSelection {
 
@@ -74,19 +75,27 @@ public final class ModelSelection {
     }
     int[] idx = Blocks.identity(data.rows());
     new Rng(Rng.derive(seed, Rng.SPLIT, folds)).shuffle(idx, idx.length);
-    Block[][] trainAndHeldOut = new Block[folds][];
-    for (int f = 0; f < folds; f++) {
-      trainAndHeldOut[f] = fold(data, idx, f, folds);
-    }
     // One fit per (candidate, fold), each on one thread and independent of the others, so they
-    // run side by side on the machine's cores; their sums are added in a fixed order.
+    // run side by side on the machine's cores; their sums are added in a fixed order. Each fit
+    // copies its own fold's rows, so at most one copy per running fit is held.
     int n = candidates.size();
     List<Callable<BatchSums>> fits = new ArrayList<>();
     for (Candidate cand : candidates) {
       TrainConfig cfg = cand.config().toBuilder().threads(1).build();
-      for (Block[] split : trainAndHeldOut) {
-        fits.add(() -> new LocalTrainer(cfg).fit(List.of(split[0]), null, null).model()
-            .evaluate(split[1]));
+      for (int f = 0; f < folds; f++) {
+        int fold = f;
+        fits.add(() -> {
+          Block[] split = fold(data, idx, fold, folds);
+          try {
+            // fit(Block, Block): the candidate's own validation split, as a fit with it makes.
+            return new LocalTrainer(cfg).fit(split[0], null).model().evaluate(split[1]);
+          } catch (DivergenceException e) {
+            BatchSums diverged = new BatchSums();          // scored +∞: it never wins
+            diverged.lossSum = Double.POSITIVE_INFINITY;
+            diverged.weightSum = 1;
+            return diverged;
+          }
+        });
       }
     }
     List<BatchSums> heldOut = runAll(fits);
@@ -101,7 +110,7 @@ public final class ModelSelection {
       }
       loss[c] = total.meanLoss();
       score[c] = classification ? 1 - total.accuracy() : loss[c];
-      if (Double.isNaN(score[c]) || Double.isNaN(loss[c])) {
+      if (Double.isNaN(score[c]) || !Double.isFinite(loss[c])) {
         score[c] = Double.POSITIVE_INFINITY;                 // a diverged candidate never wins
       }
       if (score[c] < score[best]) {

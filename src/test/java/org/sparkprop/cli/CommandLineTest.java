@@ -296,6 +296,9 @@ class CommandLineTest {
       assertTrue(p.err().contains("has " + c[1] + " features; the model expects 2"), p.err());
       assertFalse(Files.exists(never));
     }
+    Run localIdx = run("train", "--set", "data.train=idx:sptest://" + idx.toAbsolutePath() + "#train",
+        "--set", "training.trainer=local", "--out", dir.resolve("never").toString());
+    assertTrue(localIdx.status() == 1 && localIdx.err().contains("is read through Spark"), localIdx.err());
     // train's test set is checked before the first epoch, locally and on Spark.
     for (String trainer : List.of("local", "spark")) {
       Run t = run("train", "--config", "conf/two-moons.conf", "--set", "training.trainer=" + trainer,

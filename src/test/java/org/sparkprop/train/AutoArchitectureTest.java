@@ -31,9 +31,10 @@ class AutoArchitectureTest {
 
   @Test
   void crossValidationRunsOnSmallDataOnly() {
-    assertFalse(AutoArchitecture.crossValidates(AutoArchitecture.MIN_ROWS - 1));
-    assertTrue(AutoArchitecture.crossValidates(AutoArchitecture.MIN_ROWS));
-    assertTrue(AutoArchitecture.crossValidates(AutoArchitecture.NETWORK_ROWS - 1));
-    assertFalse(AutoArchitecture.crossValidates(AutoArchitecture.NETWORK_ROWS));
+    assertFalse(AutoArchitecture.crossValidates(AutoArchitecture.MIN_ROWS - 1, 10));
+    assertTrue(AutoArchitecture.crossValidates(AutoArchitecture.MIN_ROWS, 10));
+    assertTrue(AutoArchitecture.crossValidates(AutoArchitecture.NETWORK_ROWS - 1, 10));
+    assertFalse(AutoArchitecture.crossValidates(AutoArchitecture.NETWORK_ROWS, 10));
+    assertFalse(AutoArchitecture.crossValidates(4000, 1 << 18), "wide data: 4 GB per copy");
   }
 }

@@ -79,6 +79,19 @@ class ModelSelectionTest {
   }
 
   @Test
+  void aDivergingCandidateLosesInsteadOfFailingTheChoice() {
+    Block data = ToySets.twoMoons(100, 0.1, 2);
+    TrainConfig blowsUp = TrainConfig.builder().network("2-100relu-2").loss("cross_entropy")
+        .optimizer("sgd").learningRate(1e30).batchSize(32).epochs(5).patience(0).seed(1).build();
+    ModelSelection.Choice c = ModelSelection.choose(List.of(new Candidate("diverges", blowsUp),
+        new Candidate("linear", lbfgs("2-2", "cross_entropy").build())), data, 5, 1);
+    assertEquals("linear", c.winner().name(), c.describe());
+    assertEquals(Double.POSITIVE_INFINITY, c.cvScore()[0]);
+    assertThrows(DivergenceException.class, () -> new LocalTrainer(blowsUp).fit(data, null),
+        "the candidate does diverge when trained alone");
+  }
+
+  @Test
   void aTieGoesToTheEarlierCandidateAndBadFoldsAreRefused() {
     Block data = ToySets.twoMoons(60, 0.1, 2);
     TrainConfig same = lbfgs("2-2", "cross_entropy").build();
