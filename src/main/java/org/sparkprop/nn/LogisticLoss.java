@@ -56,7 +56,7 @@ public final class LogisticLoss implements Loss {
       total += w * softplus;
       if (dOut != null) {
         double sig = m >= 0 ? 1.0 / (1.0 + Math.exp(-m)) : Math.exp(m) / (1.0 + Math.exp(m));
-        dOut[r] = (float) (-s * sig * w);
+        dOut[r] = Loss.flushTiny(-s * sig * w);            // see Loss.FLUSH_BELOW
       }
     }
     return total;

@@ -5,7 +5,7 @@ package org.sparkprop.nn;
  *
  * <pre>
  *   L  = log Σ_k e^(z_k) − z_y            (computed as m + log Σ_k e^(z_k − m), m = max_k z_k)
- *   dz = softmax(z) − onehot(y)
+ *   dz = softmax(z) − onehot(y)          (entries below 2^-100 set to 0: {@link Loss#FLUSH_BELOW})
  * </pre>
  */
 public final class SoftmaxCrossEntropy implements Loss {
@@ -63,7 +63,7 @@ public final class SoftmaxCrossEntropy implements Loss {
       if (dOut != null) {
         double scale = w / sum;
         for (int k = 0; k < width; k++) {
-          dOut[o + k] = (float) (scale * Math.exp(out[o + k] - max));
+          dOut[o + k] = Loss.flushTiny(scale * Math.exp(out[o + k] - max));
         }
         dOut[o + y] -= (float) w;
       }

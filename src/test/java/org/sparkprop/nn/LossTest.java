@@ -75,4 +75,22 @@ class LossTest {
     assertEquals(0.5, two[1], 1e-12);
     assertEquals(1, Losses.byName("hinge").predictClass(new float[] {0.1f}, 0, 1));
   }
+
+  @Test
+  void confidentPredictionsGiveNoSubnormalGradients() {
+    // softmax: p_1 = e^-95 / (1 + e^-95) ≈ 5.5e-42, a subnormal float; p_1 of e^-46 ≈ 1e-20 is kept.
+    float[] d = new float[4];
+    Losses.byName("cross_entropy").evaluate(new float[] {0f, -95f, 0f, -46f}, 2,
+        new float[] {0f, 0f}, null, 2, d);
+    assertEquals(0f, d[1], "flushed to 0, not 5.5e-42");
+    assertEquals(Math.exp(-46), d[3], 1e-26, "a small normal gradient is kept");
+    assertTrue(d[3] > 0);
+    // logistic, label 0: dz = σ(z) = e^-95 / (1 + e^-95)
+    float[] g = new float[1];
+    Losses.byName("logistic").evaluate(new float[] {-95f}, 1, new float[] {0f}, null, 1, g);
+    assertEquals(0f, g[0]);
+    for (float v : new float[] {d[0], d[1], d[2], d[3], g[0]}) {
+      assertTrue(v == 0 || Math.abs(v) >= Float.MIN_NORMAL, "no subnormal: " + v);
+    }
+  }
 }
