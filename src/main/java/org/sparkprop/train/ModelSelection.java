@@ -155,13 +155,9 @@ public final class ModelSelection {
     int from = (int) ((long) n * f / k);
     int to = (int) ((long) n * (f + 1) / k);
     int[] heldOut = Arrays.copyOfRange(shuffled, from, to);
-    List<Integer> rest = new ArrayList<>(n - heldOut.length);
-    for (int i = 0; i < n; i++) {
-      if (i < from || i >= to) {
-        rest.add(shuffled[i]);
-      }
-    }
-    int[] train = rest.stream().mapToInt(Integer::intValue).toArray();
+    int[] train = new int[n - heldOut.length];                // the shuffled order minus [from, to)
+    System.arraycopy(shuffled, 0, train, 0, from);
+    System.arraycopy(shuffled, to, train, from, n - to);
     Arrays.sort(heldOut);
     Arrays.sort(train);
     return new Block[] {Blocks.select(data, train, 0, train.length, "cross-validation training folds"),
