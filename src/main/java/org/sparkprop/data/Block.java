@@ -15,7 +15,7 @@ import java.io.Serializable;
  * non-negative. Labels are checked against the loss separately ({@link Blocks#checkLabels}).
  * Blocks are {@link Serializable} so Spark can spill and ship them; they are data, never models.
  */
-public final class Block implements Serializable {
+public final class Block implements Serializable, Rows {
 
   private static final long serialVersionUID = 1L;
 
@@ -65,14 +65,17 @@ public final class Block implements Serializable {
     this.w = w;
   }
 
+  @Override
   public int rows() {
     return rows;
   }
 
+  @Override
   public int features() {
     return features;
   }
 
+  @Override
   public int labelWidth() {
     return labelWidth;
   }
@@ -92,6 +95,7 @@ public final class Block implements Serializable {
     return w;
   }
 
+  @Override
   public boolean weighted() {
     return w != null;
   }
@@ -118,5 +122,10 @@ public final class Block implements Serializable {
   public String toString() {
     return "Block[" + rows + " rows × " + features + " features, labelWidth " + labelWidth
         + (w == null ? "" : ", weighted") + "]";
+  }
+
+  @Override
+  public void gather(int[] idx, int from, int to, float[] x, float[] y, float[] w) {
+    Blocks.gather(this, idx, from, to, x, y, w);
   }
 }

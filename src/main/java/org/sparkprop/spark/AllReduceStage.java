@@ -16,6 +16,8 @@ import org.sparkprop.collective.Collective;
 import org.sparkprop.collective.PortRange;
 import org.sparkprop.collective.Tracker;
 import org.sparkprop.data.Block;
+import org.sparkprop.data.BlockList;
+import org.sparkprop.data.Rows;
 import org.sparkprop.nn.Network;
 import org.sparkprop.optim.Optimizer;
 import org.sparkprop.optim.OptimizerState;
@@ -84,10 +86,7 @@ final class AllReduceStage implements Serializable {
   void call(int rank, Iterator<Block> it) throws Exception {
     BarrierTaskContext ctx = BarrierTaskContext.get();
     int attempt = ctx == null ? 0 : ctx.stageAttemptNumber();
-    Block b = it.hasNext() ? it.next() : null;
-    if (b != null && b.rows() == 0) {
-      b = null;
-    }
+    Rows b = BlockList.of(it);                          // null: no rows
     String host = SparkEnv.get().blockManager().blockManagerId().host();
     ServerSocketChannel server = ports.bind(host);
     String me = host + ":" + server.socket().getLocalPort();
@@ -170,7 +169,7 @@ final class AllReduceStage implements Serializable {
   }
 
   /** The stage's steps from {@code start}; returns the end state, shaped as the start. */
-  private float[][] train(int rank, Block b, Collective c, Partial out, int attempt, Network net,
+  private float[][] train(int rank, Rows b, Collective c, Partial out, int attempt, Network net,
                           float[][] start) throws Exception {
     Optimizer optimizer = plan.config().buildOptimizer();
     float[][] slots = java.util.Arrays.copyOfRange(start, 2, start.length);

@@ -138,7 +138,7 @@ public final class DistributedTrainer {
   }
 
   /**
-   * Trains on {@code train} (one block per partition, as {@link SparkData} makes them), validating
+   * Trains on {@code train} (one or more blocks per partition, as {@link SparkData} makes them), validating
    * after every epoch on {@code validation} (may be null). With {@code resume}, continues from the
    * latest checkpoint in the configured directory.
    */

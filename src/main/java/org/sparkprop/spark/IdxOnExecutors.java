@@ -27,8 +27,9 @@ public final class IdxOnExecutors {
 
   /**
    * The {@code train-*} or {@code t10k-*} pair (gzipped or plain) of folder {@code dir} (a Hadoop
-   * URI), as {@code partitions} blocks in file order (≤ 0: Spark's default parallelism). The
-   * Hadoop configuration travels as one broadcast, kept for as long as the RDD may be recomputed.
+   * URI), in {@code partitions} partitions (≤ 0: Spark's default parallelism) in file order, each
+   * of one or more blocks. The Hadoop configuration travels as one broadcast, kept for as long as
+   * the RDD may be recomputed.
    */
   public static JavaRDD<Block> read(JavaSparkContext sc, String dir, boolean train, int partitions)
       throws IOException {
@@ -52,7 +53,7 @@ public final class IdxOnExecutors {
     String labelsUri = labels.toString();
     IdxReader.Header header = h;
     return sc.parallelize(ranks, p).mapPartitions((Iterator<Integer> it) -> {
-      List<Block> out = new ArrayList<>(1);
+      List<Block> out = new ArrayList<>();
       while (it.hasNext()) {
         int k = it.next();
         int from = (int) ((long) header.count() * k / p);
@@ -65,7 +66,17 @@ public final class IdxOnExecutors {
             throw new IOException(imagesUri + " changed while it was read: its header now says "
                 + again + ", the driver read " + header);
           }
-          out.add(IdxReader.readRows(img, imagesUri, lab, labelsUri, header, from, to));
+          // Blocks of at most BLOCK_FLOATS values, read on from where the last one ended.
+          int perBlock = Math.max(1, org.sparkprop.data.BlockList.BLOCK_FLOATS / header.features());
+          int skip = from;
+          for (int lo = from; lo < to; lo += perBlock) {
+            int n = Math.min(perBlock, to - lo);
+            out.add(IdxReader.readRows(img, imagesUri, lab, labelsUri, header, skip, skip + n));
+            skip = 0;
+          }
+          if (from == to) {
+            out.add(IdxReader.readRows(img, imagesUri, lab, labelsUri, header, from, to));
+          }
         }
       }
       return out.iterator();

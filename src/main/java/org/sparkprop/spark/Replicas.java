@@ -9,7 +9,6 @@ import org.apache.spark.rdd.PartitionCoalescer;
 import org.apache.spark.rdd.PartitionGroup;
 import org.apache.spark.rdd.RDD;
 import org.sparkprop.data.Block;
-import org.sparkprop.data.Blocks;
 
 /**
  * Partitions are the user's; replicas are the copies of the model that step independently. The
@@ -22,8 +21,10 @@ import org.sparkprop.data.Blocks;
  * full per-replica batch b), and a small dataset never trains as replicas that would each take
  * fewer than {@code minSteps} steps per epoch (too few sequential steps to learn from in a fixed
  * number of epochs). Replica r trains on the contiguous partitions ⌊r·P/R⌋ … ⌊(r+1)·P/R⌋ − 1,
- * concatenated in partition order: the grouping depends on P and R only, so the weights depend
- * on the data, its partitioning, the seed and R.
+ * their rows in partition order: the grouping depends on P and R only, so the weights depend
+ * on the data, its partitioning, the seed and R. A replica's partitions stay separate blocks in
+ * its one partition, never joined into one array: the tasks train on them as one sequence of
+ * rows ({@link org.sparkprop.data.BlockList}).
  */
 public final class Replicas {
 
@@ -78,8 +79,9 @@ public final class Replicas {
   }
 
   /**
-   * The training data regrouped as one block per replica (the input itself when R = P). The
-   * result is not persisted: the caller persists it and releases the input.
+   * The training data regrouped as one partition per replica (the input itself when R = P), the
+   * replica's non-empty blocks in partition order. The result is not persisted: the caller
+   * persists it and releases the input.
    *
    * @param shuffle regroup through a shuffle instead of a coalesce: a barrier stage may not read
    *     an RDD whose ancestors have another partition count (SPARK-24820), so allreduce needs the
@@ -108,27 +110,12 @@ public final class Replicas {
                 blocks.add(t._2());
               }
             }
-            if (blocks.isEmpty()) {
-              return java.util.Collections.emptyIterator();
-            }
-            return List.of(blocks.size() == 1 ? blocks.get(0) : Blocks.concat(blocks)).iterator();
+            return blocks.iterator();
           }, true).setName("sparkprop replica blocks");
     }
     RDD<Block> grouped = data.rdd().coalesce(replicas, false,
         scala.Option.apply(new ContiguousCoalescer()), null);
-    return grouped.toJavaRDD().mapPartitions(it -> {
-      List<Block> parts = new ArrayList<>();
-      while (it.hasNext()) {
-        Block b = it.next();
-        if (b.rows() > 0) {
-          parts.add(b);
-        }
-      }
-      if (parts.isEmpty()) {
-        return java.util.Collections.emptyIterator();
-      }
-      return List.of(parts.size() == 1 ? parts.get(0) : Blocks.concat(parts)).iterator();
-    }, true).setName("sparkprop replica blocks");
+    return grouped.toJavaRDD().filter(b -> b.rows() > 0).setName("sparkprop replica blocks");
   }
 
   /** Sends partition p's block to its replica (keys are partition indices). */

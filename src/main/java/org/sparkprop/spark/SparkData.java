@@ -18,10 +18,11 @@ import org.sparkprop.data.Block;
 import org.sparkprop.data.Blocks;
 
 /**
- * Turns Spark data into what the trainer consumes: an RDD with exactly one packed, validated
- * {@link Block} per partition. Packing happens once, on the executors, in the same pass that
- * validates every row (null or non-finite features, varying vector sizes, null or non-finite
- * labels and weights); any bad row fails the job with a message that names it, before any step.
+ * Turns Spark data into what the trainer consumes: an RDD of packed, validated {@link Block}s, one
+ * or more per partition (at most {@link org.sparkprop.data.BlockList#BLOCK_FLOATS} values each,
+ * trained as one sequence of rows). Packing happens once, on the executors, in the same pass that
+ * validates every row ({@link RowPacker}); any bad row fails the job with a message that names
+ * it, before any step.
  */
 public final class SparkData {
 
@@ -29,7 +30,7 @@ public final class SparkData {
 
   /**
    * Packs {@code df}'s features (a Vector column), label (numeric, or a Vector for multi-output
-   * regression) and optional weight column into one block per partition.
+   * regression) and optional weight column into blocks ({@link RowPacker}).
    *
    * @param partitions repartition to this many partitions first; 0 keeps the DataFrame's
    * @param expectedFeatures the width every vector must have; 0 = take the first row's
@@ -50,7 +51,7 @@ public final class SparkData {
       selected = selected.repartition(partitions);
     }
     return selected.javaRDD().mapPartitions(
-        rows -> List.of(packRows(rows, expectedFeatures, vectorLabel, weighted)).iterator(), true);
+        rows -> new RowPacker(rows, expectedFeatures, vectorLabel, weighted), true);
   }
 
   /** Returns whether the column is a vector; throws a clear error for a wrong or missing type. */
@@ -73,96 +74,6 @@ public final class SparkData {
     return vector;
   }
 
-  private static Block packRows(Iterator<Row> rows, int expectedFeatures, boolean vectorLabel,
-                                boolean weighted) {
-    int features = expectedFeatures;
-    int labelWidth = -1;
-    FloatList x = new FloatList();
-    FloatList y = new FloatList();
-    FloatList w = new FloatList();
-    long r = 0;
-    while (rows.hasNext()) {
-      Row row = rows.next();
-      if (row.isNullAt(0)) {
-        throw new IllegalArgumentException("row " + r + " of a partition has a null features vector; "
-            + "drop or impute such rows first");
-      }
-      Vector v = row.getAs(0);
-      if (features <= 0) {
-        features = v.size();
-      }
-      if (v.size() != features) {
-        throw new IllegalArgumentException("row " + r + " of a partition has " + v.size()
-            + " features, expected " + features + " (every vector must have the same size"
-            + (expectedFeatures > 0 ? ", the network's input width" : "") + ")");
-      }
-      int before = x.size;
-      x.ensure((long) before + features);
-      float[] xs = x.data;
-      // Each vector's own arrays, read in order: a sparse row scatters its non-zeros (v.apply(j)
-      // would binary-search every element).
-      if (v instanceof org.apache.spark.ml.linalg.SparseVector sv) {
-        java.util.Arrays.fill(xs, before, before + features, 0f);
-        int[] idx = sv.indices();
-        double[] val = sv.values();
-        for (int k = 0; k < idx.length; k++) {
-          xs[before + idx[k]] = finiteFeature(val[k], idx[k], r);
-        }
-      } else {
-        double[] val = ((org.apache.spark.ml.linalg.DenseVector) v).values();
-        for (int j = 0; j < features; j++) {
-          xs[before + j] = finiteFeature(val[j], j, r);
-        }
-      }
-      x.size = before + features;
-      if (row.isNullAt(1)) {
-        throw new IllegalArgumentException("row " + r + " of a partition has a null label");
-      }
-      if (vectorLabel) {
-        Vector lv = row.getAs(1);
-        if (labelWidth < 0) {
-          labelWidth = lv.size();
-        } else if (lv.size() != labelWidth) {
-          throw new IllegalArgumentException("label vectors have different sizes: " + lv.size()
-              + " and " + labelWidth);
-        }
-        for (int k = 0; k < lv.size(); k++) {
-          y.add(finite((float) lv.apply(k), "label", r));
-        }
-      } else {
-        labelWidth = 1;
-        Object o = row.get(1);
-        double label = o instanceof Boolean bool ? (bool ? 1 : 0) : ((Number) o).doubleValue();
-        y.add(finite((float) label, "label", r));
-      }
-      if (weighted) {
-        if (row.isNullAt(2)) {
-          throw new IllegalArgumentException("row " + r + " of a partition has a null weight");
-        }
-        float wt = finite(((Number) row.get(2)).floatValue(), "weight", r);
-        if (wt < 0) {
-          throw new IllegalArgumentException("row " + r + " has weight " + wt
-              + "; weights must be >= 0");
-        }
-        w.add(wt);
-      }
-      r++;
-    }
-    if (r == 0) {
-      return Block.empty(Math.max(1, features), Math.max(1, labelWidth), weighted);
-    }
-    return new Block((int) r, features, labelWidth, x.trimmed(), y.trimmed(),
-        weighted ? w.trimmed() : null, "partition");
-  }
-
-  private static float finite(float v, String what, long row) {
-    if (!Float.isFinite(v)) {
-      throw new IllegalArgumentException("row " + row + " of a partition has " + what + " " + v
-          + "; " + what + "s must be finite numbers");
-    }
-    return v;
-  }
-
   /**
    * Splits driver-side data into {@code partitions} blocks and distributes them through one
    * broadcast. Not {@code sc.parallelize(blocks)}: that RDD's partitions carry the data itself, and
@@ -182,8 +93,8 @@ public final class SparkData {
   }
 
   /**
-   * Splits every partition's block into a training and a held-out part ({@code fraction} of its
-   * rows), seeded by (seed, partition): the validation split for data read through Spark. Blocks of
+   * Splits every block into a training and a held-out part ({@code fraction} of its rows), seeded
+   * by (seed, partition, block): the validation split for data read through Spark. Blocks of
    * fewer than two rows stay whole in the training part.
    */
   public static JavaRDD<Block>[] holdOut(JavaRDD<Block> blocks, double fraction, long seed) {
@@ -193,13 +104,15 @@ public final class SparkData {
       int keep = side;
       parts[side] = blocks.mapPartitionsWithIndex((p, it) -> {
         List<Block> out = new ArrayList<>();
-        while (it.hasNext()) {
+        for (int k = 0; it.hasNext(); k++) {
           Block b = it.next();
           int held = (int) Math.round(b.rows() * fraction);
           if (b.rows() < 2 || held == 0 || held == b.rows()) {
             out.add(keep == 0 ? b : Block.empty(b.features(), b.labelWidth(), b.weighted()));
           } else {
-            out.add(Blocks.split(b, fraction, org.sparkprop.linalg.Rng.derive(seed, p))[keep]);
+            long s = k == 0 ? org.sparkprop.linalg.Rng.derive(seed, p)
+                : org.sparkprop.linalg.Rng.derive2(seed, p, k);
+            out.add(Blocks.split(b, fraction, s)[keep]);
           }
         }
         return out.iterator();
@@ -261,46 +174,6 @@ public final class SparkData {
       }
     }
     return e instanceof RuntimeException re ? re : new RuntimeException(e);
-  }
-
-  /** A growable float array, so packing allocates O(log n) times, not per row. */
-  private static float finiteFeature(double v, int j, long r) {
-    float f = (float) v;
-    if (!Float.isFinite(f)) {
-      throw new IllegalArgumentException("row " + r + " of a partition has feature " + j + " = "
-          + v + "; features must be finite float32 numbers (no NaN or Infinity)");
-    }
-    return f;
-  }
-
-  /** The most floats one array holds (the JVM's limit, a little under 2^31). */
-  static final int MAX_FLOATS = Integer.MAX_VALUE - 8;
-
-  private static final class FloatList {
-    float[] data = new float[1024];
-    int size;
-
-    /** Grows by half its size (at least what is asked), up to one array's limit, with the fix. */
-    void ensure(long capacity) {
-      if (capacity > data.length) {
-        if (capacity > MAX_FLOATS) {
-          throw new IllegalArgumentException("a partition holds more than " + MAX_FLOATS
-              + " floats (rows × features), more than one block can; use more partitions "
-              + "(data.partitions, numPartitions, or repartition the DataFrame)");
-        }
-        long grown = Math.min(MAX_FLOATS, Math.max(capacity, data.length + (data.length >> 1)));
-        data = java.util.Arrays.copyOf(data, (int) grown);
-      }
-    }
-
-    void add(float v) {
-      ensure(size + 1);
-      data[size++] = v;
-    }
-
-    float[] trimmed() {
-      return java.util.Arrays.copyOf(data, size);
-    }
   }
 
   /** What the first job of a fit learns of each partition ({@link #partitionCensus}). */

@@ -5,6 +5,8 @@ import java.util.List;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 import org.sparkprop.data.Block;
+import org.sparkprop.data.BlockList;
+import org.sparkprop.data.Rows;
 import org.sparkprop.linalg.FloatArrays;
 import org.sparkprop.nn.Network;
 import org.sparkprop.optim.Optimizer;
@@ -18,7 +20,7 @@ import org.sparkprop.train.UpdateRule;
 
 /**
  * The functions Spark runs on each partition: the thin adapter between a partition's cached
- * {@link Block} and the engine. Every input comes from the broadcast snapshot and the round plan,
+ * blocks (one or several, trained as one sequence of rows: {@link BlockList}) and the engine. Every input comes from the broadcast snapshot and the round plan,
  * and every random stream from (seed, step, partition), so a retried or re-run task computes
  * exactly the same result.
  */
@@ -26,18 +28,9 @@ final class Tasks {
 
   private Tasks() {}
 
-  /** The partition's block, or null for an empty partition. */
-  private static Block blockOf(Iterator<Block> it) {
-    Block b = it.hasNext() ? it.next() : null;
-    if (it.hasNext()) {
-      throw new IllegalStateException("a training partition must hold exactly one block");
-    }
-    return b == null || b.rows() == 0 ? null : b;
-  }
-
   /**
-   * What a training task does around its compute: run the test hook, read the partition's block,
-   * skip empty work, time the compute. Subclasses fill {@code out} from the block and the snapshot.
+   * What a training task does around its compute: run the test hook, read the partition's blocks,
+   * skip empty work, time the compute. Subclasses fill {@code out} from the rows and the snapshot.
    */
   abstract static class RoundTask implements Function2<Integer, Iterator<Block>, Iterator<Partial>> {
     private static final long serialVersionUID = 1L;
@@ -55,14 +48,14 @@ final class Tasks {
     abstract boolean hasWork(int partition);
 
     /** Computes this partition's contribution into {@code out}. */
-    abstract void compute(int partition, Block b, Snapshot snap, Partial out);
+    abstract void compute(int partition, Rows b, Snapshot snap, Partial out);
 
     @Override
     public final Iterator<Partial> call(Integer partition, Iterator<Block> it) throws Exception {
       runHook(hook, partition, plan);
       Partial out = new Partial();
       out.tasks = 1;
-      Block b = blockOf(it);
+      Rows b = BlockList.of(it);
       if (b != null && hasWork(partition)) {
         long t0 = System.nanoTime();
         compute(partition, b, snapshot.value(), out);
@@ -94,7 +87,7 @@ final class Tasks {
     }
 
     @Override
-    void compute(int partition, Block b, Snapshot snap, Partial out) {
+    void compute(int partition, Rows b, Snapshot snap, Partial out) {
       long t = plan.firstStep();
       int s = plan.stepInEpoch(t);
       Network net = plan.config().buildNetwork();
@@ -129,7 +122,7 @@ final class Tasks {
     }
 
     @Override
-    void compute(int partition, Block b, Snapshot snap, Partial out) {
+    void compute(int partition, Rows b, Snapshot snap, Partial out) {
       double share = plan.share(partition);
       Network net = plan.config().buildNetwork();
       Optimizer inner = plan.config().buildOptimizer();

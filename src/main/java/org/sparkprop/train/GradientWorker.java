@@ -2,8 +2,8 @@ package org.sparkprop.train;
 
 import java.util.Arrays;
 import org.sparkprop.data.Augmentation;
-import org.sparkprop.data.Block;
 import org.sparkprop.data.Blocks;
+import org.sparkprop.data.Rows;
 import org.sparkprop.linalg.Rng;
 import org.sparkprop.nn.Loss;
 import org.sparkprop.nn.Network;
@@ -55,14 +55,15 @@ public final class GradientWorker {
   }
 
   /**
-   * Adds the gradient over rows {@code idx[from..to)} of {@code block}. Micro-batch i uses noise
+   * Adds the gradient over rows {@code idx[from..to)} of {@code rows} (a block, or a partition's
+   * blocks). Micro-batch i uses noise
    * seed derive(noiseSeed, i) for dropout and augmentation. {@code state} receives batch-norm
    * running statistics, moved once per call: every micro-batch starts from the state the call was
    * given, and the call ends with the rows-weighted mean of their results, i.e. one momentum step
    * towards the micro-batches' mean statistics (as replicas' states are averaged), not one step
    * per micro-batch.
    */
-  public void accumulate(Block block, int[] idx, int from, int to, float[] params, float[] state,
+  public void accumulate(Rows rows, int[] idx, int from, int to, float[] params, float[] state,
                          long noiseSeed, Augmentation augmentation) {
     Loss loss = net.loss();
     int width = net.outputSize();
@@ -74,31 +75,31 @@ public final class GradientWorker {
     }
     for (int lo = from; lo < to; lo += microRows, micro++) {
       int hi = Math.min(to, lo + microRows);
-      int rows = hi - lo;
-      Blocks.gather(block, idx, lo, hi, ws.input(), ws.labels(), ws.weights());
+      int n = hi - lo;
+      rows.gather(idx, lo, hi, ws.input(), ws.labels(), ws.weights());
       long seed = Rng.derive2(noiseSeed, micro, 0);
       if (augmentation != null) {
         augmentRng.reseed(Rng.derive2(seed, Rng.AUGMENT, 0));
-        augmentation.apply(ws.input(), rows, block.features(), augmentRng);
+        augmentation.apply(ws.input(), n, rows.features(), augmentRng);
       }
-      boolean weighted = block.weighted();
+      boolean weighted = rows.weighted();
       float[] target = state;
       if (splitState) {
         System.arraycopy(stateAtStart, 0, stateOfMicroBatch, 0, state.length);
         target = stateOfMicroBatch;
       }
-      sums.lossSum += net.lossAndGradient(params, target, ws, rows, weighted, grad, seed, false);
+      sums.lossSum += net.lossAndGradient(params, target, ws, n, weighted, grad, seed, false);
       if (splitState) {
-        float share = rows / (float) (to - from);
+        float share = n / (float) (to - from);
         for (int i = 0; i < state.length; i++) {
           state[i] += share * stateOfMicroBatch[i];
         }
       }
-      sums.rows += rows;
+      sums.rows += n;
       float[] out = ws.output();
       float[] labels = ws.labels();
       float[] w = ws.weights();
-      for (int r = 0; r < rows; r++) {
+      for (int r = 0; r < n; r++) {
         double wr = weighted ? w[r] : 1.0;
         sums.weightSum += wr;
         if (loss.isClassification()

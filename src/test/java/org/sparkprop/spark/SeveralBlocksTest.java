@@ -1,0 +1,87 @@
+package org.sparkprop.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.sparkprop.data.Block;
+import org.sparkprop.data.Blocks;
+import org.sparkprop.data.ToySets;
+import org.sparkprop.linalg.Rng;
+import org.sparkprop.testing.SparkTestSession;
+import org.sparkprop.train.TrainConfig;
+import org.sparkprop.train.TrainingResult;
+
+/**
+ * A partition made of several blocks trains exactly as the same rows in one block: in every mode,
+ * when replicas regroup partitions, and with a block that carries no weights among weighted ones.
+ */
+class SeveralBlocksTest {
+
+  static JavaSparkContext sc;
+
+  @BeforeAll
+  static void spark() {
+    sc = SparkTestSession.jsc();
+  }
+
+  /** Two-moons rows with sample weights; the rows of each partition's middle third weigh 1. */
+  static List<Block> weightedPartitions(int partitions) {
+    Block moons = ToySets.twoMoons(960, 0.2, 7);
+    List<Block> out = new ArrayList<>();
+    for (Block p : Blocks.shards(moons, partitions)) {
+      float[] w = new float[p.rows()];
+      Rng rng = new Rng(11 + out.size());
+      for (int r = 0; r < w.length; r++) {
+        boolean middle = r >= p.rows() / 3 && r < 2L * p.rows() / 3;   // Blocks.shards' middle third
+        w[r] = middle ? 1f : 0.5f + (float) rng.nextDouble();
+      }
+      out.add(new Block(p.rows(), p.features(), p.labelWidth(), p.x(), p.y(), w, "weighted"));
+    }
+    return out;
+  }
+
+  /** Each partition's block as three contiguous blocks, the middle one without weights. */
+  static JavaRDD<Block> split(List<Block> partitions) {
+    return sc.parallelize(partitions, partitions.size()).flatMap(b -> {
+      List<Block> pieces = Blocks.shards(b, 3);
+      Block mid = pieces.get(1);
+      for (int r = 0; r < mid.rows(); r++) {
+        if (mid.w()[r] != 1f) {
+          throw new IllegalStateException("the middle piece must weigh 1");
+        }
+      }
+      pieces.set(1, new Block(mid.rows(), mid.features(), mid.labelWidth(), mid.x(), mid.y(), null,
+          "middle"));
+      return pieces.iterator();
+    });
+  }
+
+  @Test
+  void severalBlocksPerPartitionTrainToTheWeightsOfOne() {
+    TrainConfig c = TrainConfig.builder().network("2-16relu+bn+dropout(0.1)-16tanh-2")
+        .init("xavier").learningRate(0.01).batchSize(32).epochs(2).build();
+    SparkTrainConfig[] modes = {
+        SparkTrainConfig.defaults().withMode(SyncMode.SYNC).withReplicas(2).withOrderedAggregation(true),
+        SparkTrainConfig.defaults().withLocalSteps(5).withReplicas(2),
+        SparkTrainConfig.defaults().withMode(SyncMode.ALLREDUCE).withReplicas(2)};
+    for (int partitions : new int[] {2, 4}) {
+      List<Block> data = weightedPartitions(partitions);
+      assertEquals(3 * partitions, split(data).count(), "three blocks per partition");
+      for (SparkTrainConfig mode : modes) {
+        String what = mode.mode() + ", " + partitions + " partitions";
+        TrainingResult one = new DistributedTrainer(sc, c, mode)
+            .fit(sc.parallelize(data, partitions), null, false);
+        TrainingResult three = new DistributedTrainer(sc, c, mode).fit(split(data), null, false);
+        assertArrayEquals(one.model().params(), three.model().params(), what);
+        assertArrayEquals(one.model().netState(), three.model().netState(), what + ": batch norm");
+        assertEquals(one.history().get(1).trainLoss(), three.history().get(1).trainLoss(), 0, what);
+      }
+    }
+  }
+}
