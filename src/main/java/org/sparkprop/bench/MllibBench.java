@@ -98,7 +98,7 @@ public final class MllibBench {
           .fit(trainRdd, null, false);
       new LocalTrainer(base.toBuilder().epochs(1).threads(2).build()).fit(List.of(train), null, null);
       ObjectNode local = sparkprop(sc, base, rc.spark(), trainRdd, testRdd,
-          mlpcAcc, master, "sparkprop-local_sgd");
+          mlpcAcc, master, "sparkprop-default");
       emit(local, lines);
       // 1024 rows per replica: a global batch of 2048 on two replicas, lr x 8, ramped over an epoch.
       TrainConfig syncCfg = base.toBuilder().batchSize(1024).build();
@@ -150,6 +150,7 @@ public final class MllibBench {
     TrainingResult res = t.fit(train, test, false);
     ObjectNode n = line(system, master);
     n.put("mode", dist.mode().configName());
+    n.put("resolved_mode", t.stats().mode);
     n.put("batch", cfg.batchSize());
     n.put("epochs", res.history().size());
     n.put("local_steps", t.stats().localSteps);

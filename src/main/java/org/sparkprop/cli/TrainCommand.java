@@ -142,6 +142,12 @@ final class TrainCommand implements Callable<Integer> {
         summary.put("local_steps", trainer.stats().localSteps);
         summary.put("jobs", trainer.stats().jobs);
         summary.put("outside_compute_fraction", round(trainer.stats().outsideComputeFraction()));
+        if (trainer.stats().collectiveSteps > 0) {         // allreduce: a step's exchange, and its compute
+          summary.put("collective_ms_per_step",
+              round(1e3 * trainer.stats().collectiveSeconds / trainer.stats().collectiveSteps));
+          summary.put("compute_ms_per_step",
+              round(1e3 * trainer.stats().taskComputeSeconds / trainer.stats().collectiveSteps));
+        }
         if (trainer.stats().blas != null) {
           summary.put("blas", trainer.stats().blas.driver());
           summary.put("executor_blas", List.copyOf(trainer.stats().blas.executorBackends()));

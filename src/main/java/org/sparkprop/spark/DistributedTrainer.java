@@ -233,8 +233,10 @@ public final class DistributedTrainer {
             : "checkpoints of this fit go to {}", perFitDir);
       }
       boolean dynamic = sc.getConf().getBoolean("spark.dynamicAllocation.enabled", false);
+      boolean localSgdSettings = dist.localSteps() > 0 || dist.syncEpochs() > 0
+          || !dist.outerOptimizer().equals("average");
       SparkTrainConfig run = fitDist.withMode(dist.mode().resolve(replicas.replicas(), stats.slots,
-          dynamic));
+          dynamic, localSgdSettings));
       stats.mode = run.mode().configName();
       if (dist.mode() == SyncMode.AUTO) {
         LOG.info("spark.mode = auto: {} for {} replica(s)", stats.mode, replicas.replicas());

@@ -14,24 +14,30 @@ public enum SyncMode {
    */
   ALLREDUCE,
   /**
-   * Chosen when the replicas are known ({@link #resolve}): local SGD for one or two replicas,
-   * allreduce for more, where averaging loses accuracy (docs/scaling.md).
+   * Chosen when the replicas are known ({@link #resolve}): allreduce from two replicas, which
+   * reached a given accuracy sooner than local SGD at 2 and 8 partitions, on local[2] and on a
+   * loopback cluster (README, docs/scaling.md); local SGD where a barrier stage cannot run or
+   * the user asked for local-SGD settings.
    */
   AUTO;
 
   /** The replicas from which {@link #AUTO} all-reduces instead of averaging. */
-  public static final int ALLREDUCE_FROM_REPLICAS = 3;
+  public static final int ALLREDUCE_FROM_REPLICAS = 2;
 
   /**
    * The mode to run: this one, or for {@link #AUTO} the measured best for {@code replicas}
    * ({@code allreduce} needs every replica running at once and no dynamic allocation).
+   *
+   * @param localSgdSettings the user set something only local SGD uses (its period, outer
+   *     optimizer or synchronous first epochs): auto then means local SGD
    */
-  public SyncMode resolve(int replicas, int slots, boolean dynamicAllocation) {
+  public SyncMode resolve(int replicas, int slots, boolean dynamicAllocation,
+                          boolean localSgdSettings) {
     if (this != AUTO) {
       return this;
     }
     return replicas >= ALLREDUCE_FROM_REPLICAS && replicas <= slots && !dynamicAllocation
-        ? ALLREDUCE : LOCAL_SGD;
+        && !localSgdSettings ? ALLREDUCE : LOCAL_SGD;
   }
 
   public static SyncMode parse(String s) {

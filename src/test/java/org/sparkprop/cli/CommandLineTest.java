@@ -127,7 +127,8 @@ class CommandLineTest {
     assertEquals(0, r.status(), r.err());
     JsonNode s = r.lastJson();
     assertEquals("spark", s.get("trainer").asText());
-    assertEquals("local_sgd", s.get("mode").asText());
+    assertEquals("allreduce", s.get("mode").asText());         // auto, two replicas
+    assertTrue(s.get("collective_ms_per_step").asDouble() > 0 && s.has("compute_ms_per_step"), s.toString());
     assertTrue(s.get("test_rmse").asDouble() < 0.3, s.toString());
     assertEquals(s.get("blas").asText(), s.get("executor_blas").get(0).asText(), s.toString());
     assertFalse(s.get("executor_blas_differs").asBoolean(), s.toString());

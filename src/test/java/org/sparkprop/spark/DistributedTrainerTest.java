@@ -108,7 +108,7 @@ class DistributedTrainerTest {
     TrainConfig c = mlp().epochs(8).build();
     // Two replicas asked for: by the small-data rule these 2,000 rows would train on the driver.
     DistributedTrainer t = new DistributedTrainer(sc, c, SparkTrainConfig.defaults().toBuilder()
-        .replicas(2).build());
+        .replicas(2).build().withMode(SyncMode.LOCAL_SGD));
     TrainingResult r = t.fit(SparkData.distribute(sc, data, 2), null, false);
     assertTrue(r.model().evaluate(data).accuracy() > 0.97, "accuracy " + r.model().evaluate(data).accuracy());
     assertTrue(t.stats().localSteps >= 1 && t.stats().localSteps <= 2000 / 32 + 1,

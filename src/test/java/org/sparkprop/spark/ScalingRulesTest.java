@@ -31,15 +31,17 @@ class ScalingRulesTest {
   }
 
   @Test
-  void autoModeAveragesTwoReplicasAndAllReducesMore() {
-    assertEquals(SyncMode.LOCAL_SGD, SyncMode.AUTO.resolve(1, 2, false));
-    assertEquals(SyncMode.LOCAL_SGD, SyncMode.AUTO.resolve(2, 2, false));
-    assertEquals(SyncMode.ALLREDUCE, SyncMode.AUTO.resolve(3, 4, false));
-    assertEquals(SyncMode.ALLREDUCE, SyncMode.AUTO.resolve(32, 32, false));
+  void autoModeAllReducesFromTwoReplicas() {
+    assertEquals(SyncMode.LOCAL_SGD, SyncMode.AUTO.resolve(1, 2, false, false));
+    assertEquals(SyncMode.ALLREDUCE, SyncMode.AUTO.resolve(2, 2, false, false));
+    assertEquals(SyncMode.ALLREDUCE, SyncMode.AUTO.resolve(3, 4, false, false));
+    assertEquals(SyncMode.ALLREDUCE, SyncMode.AUTO.resolve(32, 32, false, false));
     // A barrier stage needs every replica at once and no dynamic allocation.
-    assertEquals(SyncMode.LOCAL_SGD, SyncMode.AUTO.resolve(8, 2, false));
-    assertEquals(SyncMode.LOCAL_SGD, SyncMode.AUTO.resolve(8, 8, true));
-    assertEquals(SyncMode.SYNC, SyncMode.SYNC.resolve(8, 8, false));
+    assertEquals(SyncMode.LOCAL_SGD, SyncMode.AUTO.resolve(8, 2, false, false));
+    assertEquals(SyncMode.LOCAL_SGD, SyncMode.AUTO.resolve(8, 8, true, false));
+    // Local-SGD settings given: auto honours them.
+    assertEquals(SyncMode.LOCAL_SGD, SyncMode.AUTO.resolve(2, 2, false, true));
+    assertEquals(SyncMode.SYNC, SyncMode.SYNC.resolve(8, 8, false, true));
     assertEquals(SyncMode.AUTO, SparkTrainConfig.defaults().mode());
   }
 
