@@ -160,6 +160,7 @@ public final class RunConfig {
         .referenceBatch(s.getInt("referenceBatch")).warmupSteps(s.getInt("warmupSteps"))
         .stageSteps(s.getInt("stageSteps")).collectiveTimeoutMs(s.getLong("collectiveTimeoutMs"))
         .collectivePorts(s.getString("collectivePorts")).syncEpochs(s.getInt("syncEpochs"))
+        .streamWindowRows(s.getInt("streamWindowRows"))
         .collectivePrecision(s.getString("collectivePrecision"))
         .collectiveSharedMemory(s.getBoolean("collectiveSharedMemory"))
         .checkpointDir(string("checkpoint.dir")).checkpointEvery(integer("checkpoint.every"))

@@ -112,22 +112,23 @@ public final class BlockList implements Rows {
       blocks[0].gather(idx, from, to, x, y, w);
       return;
     }
-    int f = features;
-    int lw = labelWidth;
     for (int i = from; i < to; i++) {
-      int r = idx[i];
-      int k = Arrays.binarySearch(start, r);
-      if (k < 0) {
-        k = -k - 2;                                       // the block whose range holds r
-      }
-      Block b = blocks[k];
-      int local = r - start[k];
-      int out = i - from;
-      System.arraycopy(b.x(), local * f, x, out * f, f);
-      System.arraycopy(b.y(), local * lw, y, out * lw, lw);
-      if (weighted) {
-        w[out] = b.weighted() ? b.w()[local] : 1f;
-      }
+      copyRow(idx[i], x, y, w, i - from);
+    }
+  }
+
+  /** Copies row r (of the whole sequence) to row {@code out} of x, y and, if weighted, w. */
+  public void copyRow(int r, float[] x, float[] y, float[] w, int out) {
+    int k = blocks.length == 1 ? 0 : Arrays.binarySearch(start, r);
+    if (k < 0) {
+      k = -k - 2;                                         // the block whose range holds r
+    }
+    Block b = blocks[k];
+    int local = r - start[k];
+    System.arraycopy(b.x(), local * features, x, out * features, features);
+    System.arraycopy(b.y(), local * labelWidth, y, out * labelWidth, labelWidth);
+    if (weighted) {
+      w[out] = b.weighted() ? b.w()[local] : 1f;
     }
   }
 

@@ -16,7 +16,6 @@ import org.sparkprop.collective.Collective;
 import org.sparkprop.collective.PortRange;
 import org.sparkprop.collective.Tracker;
 import org.sparkprop.data.Block;
-import org.sparkprop.data.BlockList;
 import org.sparkprop.data.Rows;
 import org.sparkprop.nn.Network;
 import org.sparkprop.optim.Optimizer;
@@ -86,7 +85,7 @@ final class AllReduceStage implements Serializable {
   void call(int rank, Iterator<Block> it) throws Exception {
     BarrierTaskContext ctx = BarrierTaskContext.get();
     int attempt = ctx == null ? 0 : ctx.stageAttemptNumber();
-    Rows b = BlockList.of(it);                          // null: no rows
+    RoundPlan.EpochRows b = plan.rowsOf(rank, it);      // null: no rows
     String host = SparkEnv.get().blockManager().blockManagerId().host();
     ServerSocketChannel server = ports.bind(host);
     String me = host + ":" + server.socket().getLocalPort();
@@ -169,7 +168,7 @@ final class AllReduceStage implements Serializable {
   }
 
   /** The stage's steps from {@code start}; returns the end state, shaped as the start. */
-  private float[][] train(int rank, Rows b, Collective c, Partial out, int attempt, Network net,
+  private float[][] train(int rank, RoundPlan.EpochRows b, Collective c, Partial out, int attempt, Network net,
                           float[][] start) throws Exception {
     Optimizer optimizer = plan.config().buildOptimizer();
     float[][] slots = java.util.Arrays.copyOfRange(start, 2, start.length);
@@ -179,9 +178,9 @@ final class AllReduceStage implements Serializable {
     float[] netState = start[1];
     float[] state = new float[netState.length];
     double lrScale = plan.lrScale();
-    int n = b == null ? 0 : b.rows();
-    int[] perm = new int[n];
-    EpochPlan.permutation(plan.config().seed(), plan.epoch(), rank, plan.config().shuffle(), perm, n);
+    Rows rows = b == null ? null : b.rows();
+    int n = rows == null ? 0 : rows.rows();
+    int[] perm = b == null ? new int[0] : b.order();
     int largestChunk = 0;
     for (int s = 0; s < plan.stepsPerEpoch(); s++) {
       largestChunk = Math.max(largestChunk, plan.rowsOf(rank, s));
@@ -206,7 +205,7 @@ final class AllReduceStage implements Serializable {
       java.util.Arrays.fill(state, 0f);
       if (lo < hi) {
         float[] after = netState.clone();
-        worker.accumulate(b, perm, lo, hi, params, after,
+        worker.accumulate(rows, perm, lo, hi, params, after,
             EpochPlan.noiseSeed(plan.config().seed(), t, rank, 0), null);
         float share = (float) shareOfStep(rank, s);
         for (int i = 0; i < state.length; i++) {
@@ -271,7 +270,7 @@ final class AllReduceStage implements Serializable {
   static void runOnDriver(TrainingRun run, TrainingState st, int steps) {
     long t0 = System.nanoTime();
     RoundPlan plan = new RoundPlan(run.cfg, st.step + 1, steps, run.stepsPerEpoch, run.sizes,
-        st.lrScale, st.skippedSteps, run.totalSteps);
+        st.lrScale, st.skippedSteps, run.totalSteps, run.dist.streamWindowRows());
     byte[] token = Tracker.newToken();
     List<Partial> parts;
     float[][] end = null;

@@ -1,8 +1,7 @@
 package org.sparkprop.spark;
 
 import java.io.Serializable;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Iterator;
 import org.apache.spark.Partition;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.rdd.PartitionCoalescer;
@@ -93,32 +92,42 @@ public final class Replicas {
       return data;
     }
     if (shuffle) {
-      return data.mapPartitionsWithIndex((p, it) -> {
-        List<scala.Tuple2<Integer, Block>> out = new ArrayList<>();
-        while (it.hasNext()) {
-          out.add(new scala.Tuple2<>(p, it.next()));
-        }
-        return out.iterator();
-      }, true).mapToPair(t -> t).partitionBy(new ContiguousPartitioner(partitions, replicas))
-          .mapPartitions(it -> {
-            List<scala.Tuple2<Integer, Block>> parts = new ArrayList<>();
-            it.forEachRemaining(parts::add);
-            parts.sort(java.util.Comparator.comparing(scala.Tuple2::_1));   // partition order
-            List<Block> blocks = new ArrayList<>();
-            for (scala.Tuple2<Integer, Block> t : parts) {
-              if (t._2().rows() > 0) {
-                blocks.add(t._2());
-              }
-            }
-            return blocks.iterator();
-          }, true).setName("sparkprop replica blocks");
+      // Keyed by (partition, block): Spark's shuffle sorts the keys within each replica, spilling
+      // to disk as it needs, so no task holds a replica's blocks to order them.
+      return data.filter(b -> b.rows() > 0)
+          .mapPartitionsWithIndex((p, it) -> (Iterator<scala.Tuple2<Long, Block>>) new Keyed(p, it), true)
+          .mapToPair(t -> t)
+          .repartitionAndSortWithinPartitions(new ContiguousPartitioner(partitions, replicas))
+          .values().setName("sparkprop replica blocks");
     }
     RDD<Block> grouped = data.rdd().coalesce(replicas, false,
         scala.Option.apply(new ContiguousCoalescer()), null);
     return grouped.toJavaRDD().filter(b -> b.rows() > 0).setName("sparkprop replica blocks");
   }
 
-  /** Sends partition p's block to its replica (keys are partition indices). */
+  /** A partition's blocks keyed by (partition << 32 | block index), lazily. */
+  private static final class Keyed implements Iterator<scala.Tuple2<Long, Block>> {
+    private final long partition;
+    private final Iterator<Block> blocks;
+    private long k;
+
+    Keyed(int partition, Iterator<Block> blocks) {
+      this.partition = partition;
+      this.blocks = blocks;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return blocks.hasNext();
+    }
+
+    @Override
+    public scala.Tuple2<Long, Block> next() {
+      return new scala.Tuple2<>((partition << 32) | k++, blocks.next());
+    }
+  }
+
+  /** Sends partition p's blocks to its replica. */
   static final class ContiguousPartitioner extends org.apache.spark.Partitioner {
     private static final long serialVersionUID = 1L;
     private final int partitions;
@@ -134,9 +143,10 @@ public final class Replicas {
       return replicas;
     }
 
+    /** Keys are (partition << 32 | block index within it). */
     @Override
     public int getPartition(Object key) {
-      return replicaOf((Integer) key, partitions, replicas);
+      return replicaOf((int) ((Long) key >>> 32), partitions, replicas);
     }
   }
 

@@ -1,6 +1,13 @@
 package org.sparkprop.spark;
 
 import java.io.Serializable;
+import java.util.Iterator;
+import org.sparkprop.data.Block;
+import org.sparkprop.data.BlockList;
+import org.sparkprop.data.Blocks;
+import org.sparkprop.data.Rows;
+import org.sparkprop.train.EpochPlan;
+import org.sparkprop.train.StreamedRows;
 import org.sparkprop.train.TrainConfig;
 
 /**
@@ -15,10 +22,43 @@ import org.sparkprop.train.TrainConfig;
  * @param lrScale the driver's learning-rate multiplier (halved by skipped divergent steps)
  * @param skippedBefore divergent steps skipped before the round (optimizers count updates applied)
  * @param totalSteps the run's length in steps, for schedules such as cosine
+ * @param streamWindowRows 0: a task holds its partition's rows and shuffles all of them; W > 0:
+ *     it streams them, shuffled within windows of at least W rows ({@link StreamedRows})
  */
 record RoundPlan(TrainConfig config, long firstStep, int steps, int stepsPerEpoch,
-                 int[] partitionRows, double lrScale, long skippedBefore, long totalSteps)
+                 int[] partitionRows, double lrScale, long skippedBefore, long totalSteps,
+                 int streamWindowRows)
     implements Serializable {
+
+  /**
+   * Partition p's rows for this job from its blocks, and their order for the epoch: in memory
+   * with the epoch's permutation, or streamed in window order (then the order is the identity:
+   * the stream is already shuffled).
+   */
+  EpochRows rowsOf(int p, Iterator<Block> blocks) {
+    int n = partitionRows[p];
+    if (streamWindowRows > 0) {
+      if (n == 0) {
+        return null;
+      }
+      return new EpochRows(new StreamedRows(blocks, n, streamWindowRows, config.seed(), epoch(), p,
+          config.shuffle()), Blocks.identity(n));
+    }
+    BlockList list = BlockList.of(blocks);
+    if (list == null) {
+      return null;
+    }
+    if (list.rows() != n) {
+      throw new IllegalStateException("partition " + p + " holds " + list.rows() + " rows, "
+          + n + " were counted: the data changed between jobs");
+    }
+    int[] perm = new int[n];
+    EpochPlan.permutation(config.seed(), epoch(), p, config.shuffle(), perm, n);
+    return new EpochRows(list, perm);
+  }
+
+  /** A partition's rows for a job and their order: position i of the epoch is row order[i]. */
+  record EpochRows(Rows rows, int[] order) {}
 
   /** The update rule every task of this job applies (schedule over the whole run). */
   org.sparkprop.train.UpdateRule updateRule(org.sparkprop.optim.Optimizer optimizer,

@@ -47,6 +47,10 @@ import org.sparkprop.optim.Optimizers;
  *     shared memory (/dev/shm) instead of a loopback socket; bitwise the same result, in less time
  * @param syncEpochs local SGD: the first epochs run as all-reduced synchronous steps before the
  *     local rounds (post-local SGD, Lin et al. 2020); 0 = none
+ * @param streamWindowRows 0: a replica holds its rows in memory and shuffles all of them each
+ *     epoch; W > 0: it streams its blocks once per stage or round, shuffling within windows of at
+ *     least W consecutive rows, so its data need not fit in memory ({@link
+ *     org.sparkprop.data.StreamedRows})
  * @param checkpointDir a Hadoop file-system path for checkpoints; empty = none
  * @param checkpointEvery write a checkpoint every this many jobs (and at every epoch's end)
  * @param keepLast checkpoints kept
@@ -59,7 +63,7 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
                                String lrScaling, int referenceBatch, int warmupSteps,
                                int stageSteps, long collectiveTimeoutMs, String collectivePorts,
                                String collectivePrecision, boolean collectiveSharedMemory,
-                               int syncEpochs,
+                               int syncEpochs, int streamWindowRows,
                                String checkpointDir, int checkpointEvery, int keepLast,
                                boolean overwrite) {
 
@@ -89,9 +93,9 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
           + lrScaling + "'");
     }
     checkpointDir = checkpointDir == null ? "" : checkpointDir;
-    if (stageSteps < 0 || collectiveTimeoutMs <= 0 || syncEpochs < 0) {
-      throw new IllegalArgumentException("stageSteps >= 0, syncEpochs >= 0 and collectiveTimeoutMs > 0 "
-          + "are required");
+    if (stageSteps < 0 || collectiveTimeoutMs <= 0 || syncEpochs < 0 || streamWindowRows < 0) {
+      throw new IllegalArgumentException("stageSteps >= 0, syncEpochs >= 0, streamWindowRows >= 0 "
+          + "and collectiveTimeoutMs > 0 are required");
     }
     org.sparkprop.collective.PortRange.parse(collectivePorts);
     collectivePrecision = collectivePrecision.trim().toLowerCase(Locale.ROOT);
@@ -187,6 +191,7 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
     m.put("referenceBatch", referenceBatch);
     m.put("warmupSteps", warmupSteps);
     m.put("syncEpochs", syncEpochs);
+    m.put("streamWindowRows", streamWindowRows);
     m.put("collectivePrecision", collectivePrecision);
     m.put("collectiveSharedMemory", collectiveSharedMemory);
     return m;
@@ -214,6 +219,7 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
     private String collectivePrecision = "float32";
     private boolean collectiveSharedMemory = true;
     private int syncEpochs = 0;
+    private int streamWindowRows = 0;
     private String checkpointDir = "";
     private int checkpointEvery = 50;
     private int keepLast = 2;
@@ -242,6 +248,7 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
       collectivePrecision = c.collectivePrecision;
       collectiveSharedMemory = c.collectiveSharedMemory;
       syncEpochs = c.syncEpochs;
+      streamWindowRows = c.streamWindowRows;
       checkpointDir = c.checkpointDir;
       checkpointEvery = c.checkpointEvery;
       keepLast = c.keepLast;
@@ -268,6 +275,7 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
     public Builder collectivePrecision(String v) { collectivePrecision = v; return this; }
     public Builder collectiveSharedMemory(boolean v) { collectiveSharedMemory = v; return this; }
     public Builder syncEpochs(int v) { syncEpochs = v; return this; }
+    public Builder streamWindowRows(int v) { streamWindowRows = v; return this; }
     public Builder checkpointDir(String v) { checkpointDir = v; return this; }
     public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
     public Builder keepLast(int v) { keepLast = v; return this; }
@@ -278,8 +286,7 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
           outerLearningRate, outerMomentum, partitions, replicas, minReplicaSteps, aggregationDepth,
           orderedAggregation, lrScaling, referenceBatch, warmupSteps, stageSteps,
           collectiveTimeoutMs, collectivePorts, collectivePrecision, collectiveSharedMemory,
-          syncEpochs, checkpointDir,
-          checkpointEvery, keepLast, overwrite);
+          syncEpochs, streamWindowRows, checkpointDir, checkpointEvery, keepLast, overwrite);
     }
   }
 }

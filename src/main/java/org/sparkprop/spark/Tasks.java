@@ -5,7 +5,6 @@ import java.util.List;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 import org.sparkprop.data.Block;
-import org.sparkprop.data.BlockList;
 import org.sparkprop.data.Rows;
 import org.sparkprop.linalg.FloatArrays;
 import org.sparkprop.nn.Network;
@@ -20,7 +19,8 @@ import org.sparkprop.train.UpdateRule;
 
 /**
  * The functions Spark runs on each partition: the thin adapter between a partition's cached
- * blocks (one or several, trained as one sequence of rows: {@link BlockList}) and the engine. Every input comes from the broadcast snapshot and the round plan,
+ * blocks (one or several, held as one sequence of rows or streamed: {@link RoundPlan#rowsOf})
+ * and the engine. Every input comes from the broadcast snapshot and the round plan,
  * and every random stream from (seed, step, partition), so a retried or re-run task computes
  * exactly the same result.
  */
@@ -48,28 +48,20 @@ final class Tasks {
     abstract boolean hasWork(int partition);
 
     /** Computes this partition's contribution into {@code out}. */
-    abstract void compute(int partition, Rows b, Snapshot snap, Partial out);
+    abstract void compute(int partition, RoundPlan.EpochRows rows, Snapshot snap, Partial out);
 
     @Override
     public final Iterator<Partial> call(Integer partition, Iterator<Block> it) throws Exception {
       runHook(hook, partition, plan);
       Partial out = new Partial();
       out.tasks = 1;
-      Rows b = BlockList.of(it);
-      if (b != null && hasWork(partition)) {
+      RoundPlan.EpochRows rows = hasWork(partition) ? plan.rowsOf(partition, it) : null;
+      if (rows != null) {
         long t0 = System.nanoTime();
-        compute(partition, b, snapshot.value(), out);
+        compute(partition, rows, snapshot.value(), out);
         timed(out, t0);
       }
       return List.of(out).iterator();
-    }
-
-    /** This epoch's row order of the partition (seeded by seed, epoch, partition). */
-    final int[] permutation(int partition, int n) {
-      int[] perm = new int[n];
-      EpochPlan.permutation(plan.config().seed(), plan.epoch(), partition, plan.config().shuffle(),
-          perm, n);
-      return perm;
     }
   }
 
@@ -87,12 +79,13 @@ final class Tasks {
     }
 
     @Override
-    void compute(int partition, Rows b, Snapshot snap, Partial out) {
+    void compute(int partition, RoundPlan.EpochRows rows, Snapshot snap, Partial out) {
       long t = plan.firstStep();
       int s = plan.stepInEpoch(t);
       Network net = plan.config().buildNetwork();
+      Rows b = rows.rows();
       int n = b.rows();
-      int[] perm = permutation(partition, n);
+      int[] perm = rows.order();
       int lo = EpochPlan.chunkStart(n, s, plan.stepsPerEpoch());
       int hi = EpochPlan.chunkStart(n, s + 1, plan.stepsPerEpoch());
       GradientWorker worker = new GradientWorker(net, Math.min(plan.config().microBatch(), hi - lo));
@@ -122,8 +115,9 @@ final class Tasks {
     }
 
     @Override
-    void compute(int partition, Rows b, Snapshot snap, Partial out) {
+    void compute(int partition, RoundPlan.EpochRows rows, Snapshot snap, Partial out) {
       double share = plan.share(partition);
+      Rows b = rows.rows();
       Network net = plan.config().buildNetwork();
       Optimizer inner = plan.config().buildOptimizer();
       OptimizerState os = snap.optimizerStateCopy(inner, net.paramCount());
@@ -131,7 +125,7 @@ final class Tasks {
       float[] params = snap.params.clone();
       float[] state = snap.netState.clone();
       int n = b.rows();
-      int[] perm = permutation(partition, n);
+      int[] perm = rows.order();
       GradientWorker worker = new GradientWorker(net, Math.min(plan.config().microBatch(), n));
       for (long t = plan.firstStep(); t < plan.firstStep() + plan.steps(); t++) {
         int s = plan.stepInEpoch(t);

@@ -270,7 +270,7 @@ final class TrainingRun {
     }
     long t0 = System.nanoTime();
     RoundPlan plan = new RoundPlan(cfg, st.step + 1, h, stepsPerEpoch, sizes, st.lrScale,
-        st.skippedSteps, totalSteps);
+        st.skippedSteps, totalSteps, dist.streamWindowRows());
     Broadcast<Snapshot> bc = sc.broadcast(snapshot(st));
     long tb = System.nanoTime();
     Partial total;

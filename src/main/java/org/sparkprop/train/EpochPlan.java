@@ -46,6 +46,24 @@ public final class EpochPlan {
     return (int) ((long) s * n / stepsPerEpoch);
   }
 
+  /**
+   * The row order of window k of partition p's stream in epoch e ({@link StreamedRows}): window 0
+   * takes the partition's own permutation, so one window of all rows is the in-memory order.
+   */
+  public static void windowPermutation(long seed, long epoch, int partition, int window,
+                                       boolean shuffle, int[] out, int n) {
+    if (window == 0) {
+      permutation(seed, epoch, partition, shuffle, out, n);
+      return;
+    }
+    for (int i = 0; i < n; i++) {
+      out[i] = i;
+    }
+    if (shuffle) {
+      new Rng(Rng.derive(seed, Rng.SHUFFLE, epoch, partition, window)).shuffle(out, n);
+    }
+  }
+
   /** Writes partition p's row order for epoch e into {@code out[0..n)}; identity without shuffling. */
   public static void permutation(long seed, long epoch, int partition, boolean shuffle, int[] out, int n) {
     for (int i = 0; i < n; i++) {

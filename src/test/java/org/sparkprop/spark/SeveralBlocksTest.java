@@ -2,6 +2,8 @@ package org.sparkprop.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -83,5 +85,45 @@ class SeveralBlocksTest {
         assertEquals(one.history().get(1).trainLoss(), three.history().get(1).trainLoss(), 0, what);
       }
     }
+  }
+
+  @Test
+  void aStreamWindowAsLargeAsThePartitionTrainsAsInMemory() {
+    TrainConfig c = TrainConfig.builder().network("2-16relu+bn-16tanh-2").init("xavier")
+        .learningRate(0.01).batchSize(32).epochs(2).build();
+    List<Block> data = weightedPartitions(2);
+    for (SparkTrainConfig mode : new SparkTrainConfig[] {
+        SparkTrainConfig.defaults().withMode(SyncMode.ALLREDUCE).withReplicas(2),
+        SparkTrainConfig.defaults().withLocalSteps(5).withReplicas(2)}) {
+      float[] inMemory = new DistributedTrainer(sc, c, mode).fit(split(data), null, false)
+          .model().params();
+      float[] streamed = new DistributedTrainer(sc, c,
+          mode.toBuilder().streamWindowRows(10_000).build()).fit(split(data), null, false)
+          .model().params();
+      assertArrayEquals(inMemory, streamed, mode.mode() + ": one window is the in-memory order");
+    }
+  }
+
+  @Test
+  void smallStreamWindowsAreExactAcrossModesAndStagesThatStartMidEpoch() {
+    TrainConfig c = TrainConfig.builder().network("2-16tanh-16tanh-2").init("xavier")
+        .learningRate(0.01).batchSize(32).epochs(3).build();
+    List<Block> data = weightedPartitions(4);                    // 240 rows, 3 blocks of 80
+    SparkTrainConfig streamed = SparkTrainConfig.defaults().withMode(SyncMode.ALLREDUCE)
+        .withReplicas(2).toBuilder().streamWindowRows(50).build();      // windows of one block
+    TrainingResult byEpoch = new DistributedTrainer(sc, c, streamed).fit(split(data), null, false);
+    float[] byFour = new DistributedTrainer(sc, c, streamed.toBuilder().stageSteps(4).build())
+        .fit(split(data), null, false).model().params();
+    float[] sync = new DistributedTrainer(sc, c, streamed.withMode(SyncMode.SYNC)
+        .withOrderedAggregation(true)).fit(split(data), null, false).model().params();
+    float[] inMemory = new DistributedTrainer(sc, c, streamed.toBuilder().streamWindowRows(0)
+        .build()).fit(split(data), null, false).model().params();
+    assertArrayEquals(byEpoch.model().params(), byFour, "stages of 4 steps skip ahead exactly");
+    assertArrayEquals(byEpoch.model().params(), sync, "a job per step: the same steps");
+    assertFalse(java.util.Arrays.equals(byEpoch.model().params(), inMemory),
+        "windows shuffle otherwise than the whole partition");
+    Block all = Blocks.concat(data);
+    assertTrue(byEpoch.model().evaluate(all).accuracy() > 0.8,
+        "accuracy " + byEpoch.model().evaluate(all).accuracy());
   }
 }
