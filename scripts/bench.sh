@@ -11,6 +11,7 @@
 #   scripts/bench.sh aggregate         the fixed-order sum of partials against treeAggregate
 #   scripts/bench.sh tabular [SETS]    estimators at their defaults against MLlib on 8 tabular sets
 #   scripts/bench.sh predict           Spark ML transform throughput: Sparkprop vs MLPC vs the engine
+#   scripts/bench.sh bigdata [ROWS]    training from Parquet larger than the executors' memory
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 what="${1:-}"
@@ -54,13 +55,13 @@ PY
     sp_build
     SP_JAVA_OPTS="-Xmx8g" sp_bench predict org.sparkprop.bench.PredictBench "$(sp_fashion_dir)"
     ;;
-  mllib|longrun|scale|jobcost|sync|tabular)
+  mllib|longrun|scale|jobcost|sync|tabular|bigdata)
     "$SP_ROOT/scripts/setup.sh" --data
     sp_build
     exec "$SP_ROOT/scripts/bench/$what.sh" "$@"
     ;;
   *)
-    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -107,15 +107,18 @@ final class TrainCommand implements Callable<Integer> {
       try {
         long d0 = System.nanoTime();
         SparkTrainConfig dist = rc.spark();
+        // data.partitions = 0: driver-side data is split over the executor cores, and data that
+        // Spark reads keeps the source's own partitioning (no shuffle of the whole set).
         int partitions = dist.partitions() > 0 ? dist.partitions() : executorCores(sc);
-        DataSources.Loaded train = sources.load(rc.string("data.train"), spark, partitions);
+        int read = dist.partitions();
+        DataSources.Loaded train = sources.load(rc.string("data.train"), spark, read);
         RowCount trainRows = new RowCount(train);
         tc = resolved(rc, tc, train, trainRows);
         sources.expectFeatures(tc.buildNetwork().inputSize());   // validation and test sets
         JavaRDD<Block> trainRdd = train.distributed(sc, partitions);
         JavaRDD<Block> valRdd = null;
         if (!rc.string("data.validation").isEmpty()) {
-          valRdd = sources.load(rc.string("data.validation"), spark, partitions)
+          valRdd = sources.load(rc.string("data.validation"), spark, read)
               .alignedTo(train.classNames()).distributed(sc, partitions);
         } else {
           double share = validationShare(tc, trainRows);
@@ -126,7 +129,7 @@ final class TrainCommand implements Callable<Integer> {
           }
         }
         DataSources.Loaded testData = rc.string("data.test").isEmpty() ? null
-            : sources.load(rc.string("data.test"), spark, partitions).alignedTo(train.classNames())
+            : sources.load(rc.string("data.test"), spark, read).alignedTo(train.classNames())
                 .checkedAgainst(tc.buildNetwork(), "test data");
         dataSeconds = (System.nanoTime() - d0) / 1e9;
         DistributedTrainer trainer = new DistributedTrainer(sc, tc,

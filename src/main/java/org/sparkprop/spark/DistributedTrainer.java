@@ -163,7 +163,11 @@ public final class DistributedTrainer {
         }
         return b;
       }).setName("sparkprop packed training blocks");
-      packed.persist(StorageLevel.MEMORY_AND_DISK());
+      // Streamed data is kept on the executors' disks only: a spilled MEMORY_AND_DISK partition
+      // read back is unrolled into storage memory again, up to all of it, at every epoch.
+      StorageLevel trainLevel = dist.streamWindowRows() > 0 ? StorageLevel.DISK_ONLY()
+          : StorageLevel.MEMORY_AND_DISK();
+      packed.persist(trainLevel);
       persisted.add(packed);
       Scaler.Kind scaling = Scaler.Kind.parse(cfg.scaling());
       Scaler.Stats stats0 = new Scaler.Stats();
@@ -179,7 +183,7 @@ public final class DistributedTrainer {
       JavaRDD<Block> data = packed;
       if (scaler.kind() != Scaler.Kind.NONE) {
         data = packed.map(scaler::apply).setName("sparkprop training blocks");
-        data.persist(StorageLevel.MEMORY_AND_DISK());
+        data.persist(trainLevel);
         persisted.add(data);
       }
       JavaRDD<Block> val = null;
@@ -248,7 +252,7 @@ public final class DistributedTrainer {
       }
       if (replicas.replicas() != sizes.length) {
         JavaRDD<Block> grouped = Replicas.group(data, replicas.replicas(), barrier);
-        grouped.persist(StorageLevel.MEMORY_AND_DISK());
+        grouped.persist(trainLevel);
         persisted.add(grouped);
         try {
           sizes = SparkData.partitionRows(grouped);

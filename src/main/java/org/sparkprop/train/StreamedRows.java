@@ -4,25 +4,25 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.sparkprop.data.Block;
-import org.sparkprop.data.BlockList;
 import org.sparkprop.data.Rows;
 
 /**
  * A partition's rows read once, forward, from an iterator of blocks that need not fit in memory
- * together (a cached partition Spark spilled to disk and deserialises block by block). The
- * epoch's row order is the partition's windows in order, each shuffled on its own:
+ * together (a cached partition Spark keeps on disk and deserialises block by block). The epoch's
+ * row order is the partition's windows of W consecutive rows in turn, each shuffled on its own:
  *
  * <pre>
- *   window k   the fewest consecutive blocks, from where window k − 1 ended, holding ≥ W rows
- *   position p of the epoch, start_k ≤ p &lt; start_{k+1}  →  row π_k[p − start_k] of window k
- *   π_0        the partition's in-memory permutation, so one window of every row is that order
+ *   window k      rows kW … min(n, (k+1)W) − 1 of the partition, in its blocks' order
+ *   position p    → window k = ⌊p / W⌋, row kW + π_k[p − kW]
+ *   π_0           the partition's in-memory permutation, so W ≥ n gives exactly that order
  * </pre>
- * ({@link EpochPlan#windowPermutation}). {@link #gather} takes positions in the epoch's order:
- * each must lie in the current window, the one before it (a mini-batch may straddle the two) or
- * later (the windows between are read and dropped: a job that starts mid-epoch skips ahead). So
- * a task holds at most two windows and the block being read. Rows are weighted when the first
- * block is (rows of unweighted blocks then weigh 1, as in a concatenation); a weighted block
- * after an unweighted first one is refused.
+ * ({@link EpochPlan#windowPermutation}). Windows are counted in rows, not blocks, so how the rows
+ * are cut into blocks never changes the order. {@link #gather} takes positions that never go
+ * back (the trainers ask for each step's rows in order); a later window is read on demand, the
+ * rows before it dropped, so a job that starts mid-epoch skips ahead. A task holds one window and
+ * the partial blocks at its two ends. Rows are weighted when the first block is (rows of
+ * unweighted blocks then weigh 1, as in a concatenation); a weighted block after an unweighted
+ * first one is refused.
  */
 public final class StreamedRows implements Rows {
 
@@ -36,18 +36,14 @@ public final class StreamedRows implements Rows {
   private final int features;
   private final int labelWidth;
   private final boolean weighted;
+  /** Blocks overlapping the current window, and the partition row each starts at. */
+  private final List<Block> held = new ArrayList<>();
+  private final List<Integer> heldStart = new ArrayList<>();
   private Block pending;
-  private Window previous;
-  private Window current;
-  private int windowsRead;
   private int rowsRead;
-
-  /** Rows of consecutive blocks, their first position in the epoch, and their order. */
-  private record Window(BlockList rows, int start, int[] order) {
-    int end() {
-      return start + rows.rows();
-    }
-  }
+  private int window = -1;
+  private int[] order;
+  private int windowsRead;
 
   /**
    * @param rows the partition's row count (known from the fit's census); the blocks must hold
@@ -96,7 +92,7 @@ public final class StreamedRows implements Rows {
     return weighted;
   }
 
-  /** Windows read so far, the ones skipped included. */
+  /** Windows shuffled so far (a skipped window is read but not shuffled). */
   public int windowsRead() {
     return windowsRead;
   }
@@ -105,59 +101,81 @@ public final class StreamedRows implements Rows {
   public void gather(int[] idx, int from, int to, float[] x, float[] y, float[] w) {
     for (int i = from; i < to; i++) {
       int p = idx[i];
-      Window win = windowOf(p);
-      win.rows.copyRow(win.order[p - win.start], x, y, w, i - from);
-      if (weighted && !win.rows.weighted()) {
-        w[i - from] = 1f;                                 // a window of unweighted blocks
+      if (p < 0 || p >= rows) {
+        throw new IndexOutOfBoundsException("position " + p + " outside the partition's " + rows
+            + " rows");
       }
+      int k = p / windowRows;
+      if (k != window) {
+        moveTo(k);
+      }
+      int start = k * windowRows;
+      copyRow(start + order[p - start], x, y, w, i - from);
     }
   }
 
-  private Window windowOf(int p) {
-    if (p < 0 || p >= rows) {
-      throw new IndexOutOfBoundsException("position " + p + " outside the partition's " + rows
-          + " rows");
+  /** Makes window k current: drops the rows before it, reads blocks up to its end, shuffles it. */
+  private void moveTo(int k) {
+    if (k < window) {
+      throw new IllegalStateException("position in window " + k + " asked after window " + window
+          + " (a streamed partition is read forward only)");
     }
-    while (current == null || p >= current.end()) {
-      previous = current;
-      current = readWindow(current == null ? 0 : current.end());
+    long start = (long) k * windowRows;
+    int end = (int) Math.min(rows, start + windowRows);
+    while (!held.isEmpty() && heldStart.get(0) + held.get(0).rows() <= start) {
+      held.remove(0);
+      heldStart.remove(0);
     }
-    if (p >= current.start) {
-      return current;
-    }
-    if (previous != null && p >= previous.start) {
-      return previous;
-    }
-    throw new IllegalStateException("position " + p + " was asked after the stream had moved past it"
-        + " (a streamed partition is read forward only)");
-  }
-
-  private Window readWindow(int start) {
-    List<Block> parts = new ArrayList<>();
-    int n = 0;
-    while (n < windowRows && pending != null) {
-      if (pending.features() != features || pending.labelWidth() != labelWidth) {
-        throw new IllegalArgumentException("the blocks of partition " + partition + " differ in "
-            + "width: " + pending + " after " + features + " features");
+    while (rowsRead < end) {
+      if (pending == null) {
+        throw new IllegalStateException("partition " + partition + " streamed " + rowsRead
+            + " rows, " + rows + " were counted: the data changed between jobs");
       }
-      if (pending.weighted() && !weighted) {
-        throw new IllegalArgumentException("a block of partition " + partition + " has sample "
-            + "weights but its first block has none: a stream takes its weighting from its first "
-            + "block (pack the data with one weight column throughout)");
+      check(pending);
+      if (rowsRead + pending.rows() > start) {          // blocks wholly before the window: dropped
+        held.add(pending);
+        heldStart.add(rowsRead);
       }
-      parts.add(pending);
-      n += pending.rows();
+      rowsRead += pending.rows();
       pending = nextNonEmpty();
     }
-    rowsRead += n;
-    if (n == 0 || rowsRead > rows || (pending == null && rowsRead != rows)) {
+    if (rowsRead > rows || end == rows && pending != null) {
       throw new IllegalStateException("partition " + partition + " streamed " + rowsRead
           + " rows, " + rows + " were counted: the data changed between jobs");
     }
-    int[] order = new int[n];
-    EpochPlan.windowPermutation(seed, epoch, partition, windowsRead, shuffle, order, n);
+    int n = end - (int) start;
+    if (order == null || order.length != n) {
+      order = new int[n];
+    }
+    EpochPlan.windowPermutation(seed, epoch, partition, k, shuffle, order, n);
+    window = k;
     windowsRead++;
-    return new Window(BlockList.of(parts), start, order);
+  }
+
+  private void copyRow(int r, float[] x, float[] y, float[] w, int out) {
+    int b = held.size() - 1;
+    while (heldStart.get(b) > r) {                        // a window spans a few blocks
+      b--;
+    }
+    Block blk = held.get(b);
+    int local = r - heldStart.get(b);
+    System.arraycopy(blk.x(), local * features, x, out * features, features);
+    System.arraycopy(blk.y(), local * labelWidth, y, out * labelWidth, labelWidth);
+    if (weighted) {
+      w[out] = blk.weighted() ? blk.w()[local] : 1f;
+    }
+  }
+
+  private void check(Block b) {
+    if (b.features() != features || b.labelWidth() != labelWidth) {
+      throw new IllegalArgumentException("the blocks of partition " + partition + " differ in "
+          + "width: " + b + " after " + features + " features");
+    }
+    if (b.weighted() && !weighted) {
+      throw new IllegalArgumentException("a block of partition " + partition + " has sample "
+          + "weights but its first block has none: a stream takes its weighting from its first "
+          + "block (pack the data with one weight column throughout)");
+    }
   }
 
   private Block nextNonEmpty() {

@@ -110,7 +110,7 @@ class SeveralBlocksTest {
         .learningRate(0.01).batchSize(32).epochs(3).build();
     List<Block> data = weightedPartitions(4);                    // 240 rows, 3 blocks of 80
     SparkTrainConfig streamed = SparkTrainConfig.defaults().withMode(SyncMode.ALLREDUCE)
-        .withReplicas(2).toBuilder().streamWindowRows(50).build();      // windows of one block
+        .withReplicas(2).toBuilder().streamWindowRows(50).build();      // windows across blocks
     TrainingResult byEpoch = new DistributedTrainer(sc, c, streamed).fit(split(data), null, false);
     float[] byFour = new DistributedTrainer(sc, c, streamed.toBuilder().stageSteps(4).build())
         .fit(split(data), null, false).model().params();
@@ -125,5 +125,30 @@ class SeveralBlocksTest {
     Block all = Blocks.concat(data);
     assertTrue(byEpoch.model().evaluate(all).accuracy() > 0.8,
         "accuracy " + byEpoch.model().evaluate(all).accuracy());
+  }
+
+  @Test
+  void theRegroupingShuffleCutsBlocksIntoPiecesAndKeepsTheRowsInOrder() {
+    int f = Replicas.PIECE_FLOATS / 2;                             // two rows per piece
+    List<Block> parts = new ArrayList<>();
+    for (int p = 0; p < 3; p++) {
+      float[] x = new float[5 * f];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = p * 10 + i / f;                                     // row r of partition p: 10p + r
+      }
+      parts.add(new Block(5, f, 1, x, new float[5], null, "wide"));
+    }
+    JavaRDD<Block> data = sc.parallelize(parts, 3);
+    List<List<Block>> shuffled = Replicas.group(data, 2, true).glom().collect();
+    List<List<Block>> coalesced = Replicas.group(data, 2, false).glom().collect();
+    for (int r = 0; r < 2; r++) {
+      Block a = Blocks.concat(shuffled.get(r));
+      Block b = Blocks.concat(coalesced.get(r));
+      assertEquals(b.rows(), a.rows());
+      for (int row = 0; row < a.rows(); row++) {
+        assertEquals(b.x()[row * f], a.x()[row * f], "replica " + r + ", row " + row);
+      }
+    }
+    assertEquals(10, Blocks.concat(coalesced.get(1)).rows(), "replica 1: partitions 1 and 2");
   }
 }

@@ -35,17 +35,21 @@ class StreamedRowsTest {
   }
 
   @Test
-  void theStreamIsEachWindowShuffledInTurn() {
+  void theStreamIsEachWindowOfWRowsShuffledInTurnWhateverTheBlocks() {
     StreamedRows s = new StreamedRows(blocks().iterator(), 30, 8, 7, 2, 1, true);
     int[] got = order(s, 30);
-    assertEquals(3, s.windowsRead(), "windows of two blocks (10 rows >= 8)");
-    for (int k = 0; k < 3; k++) {
-      int[] perm = new int[10];
-      EpochPlan.windowPermutation(7, 2, 1, k, true, perm, 10);
-      for (int i = 0; i < 10; i++) {
-        assertEquals(10 * k + perm[i], got[10 * k + i], "window " + k + ", position " + i);
+    assertEquals(4, s.windowsRead(), "windows of 8, 8, 8 and 6 rows across blocks of 5");
+    for (int k = 0; k < 4; k++) {
+      int n = Math.min(8, 30 - 8 * k);
+      int[] perm = new int[n];
+      EpochPlan.windowPermutation(7, 2, 1, k, true, perm, n);
+      for (int i = 0; i < n; i++) {
+        assertEquals(8 * k + perm[i], got[8 * k + i], "window " + k + ", position " + i);
       }
     }
+    Block joined = Blocks.concat(blocks());
+    assertArrayEquals(got, order(new StreamedRows(List.of(joined).iterator(), 30, 8, 7, 2, 1, true),
+        30), "the same order from one block");
     int[] whole = new int[30];
     EpochPlan.permutation(7, 2, 1, true, whole, 30);
     assertArrayEquals(whole, order(new StreamedRows(blocks().iterator(), 30, 100, 7, 2, 1, true), 30),
@@ -53,12 +57,13 @@ class StreamedRowsTest {
   }
 
   @Test
-  void readsForwardKeepsOneWindowBehindAndChecksTheCount() {
+  void readsForwardOnlyAndChecksTheCount() {
     StreamedRows s = new StreamedRows(blocks().iterator(), 30, 5, 7, 0, 0, false);
     float[] x = new float[2];
     s.gather(new int[] {27}, 0, 1, x, new float[1], null);            // skips 5 windows
     assertEquals(27f, x[0]);
     s.gather(new int[] {29}, 0, 1, x, new float[1], null);
+    assertEquals(29f, x[0]);
     IllegalStateException back = assertThrows(IllegalStateException.class,
         () -> s.gather(new int[] {3}, 0, 1, x, new float[1], null));
     assertTrue(back.getMessage().contains("read forward only"), back.getMessage());
