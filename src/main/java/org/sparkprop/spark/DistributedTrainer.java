@@ -167,6 +167,12 @@ public final class DistributedTrainer {
       // read back is unrolled into storage memory again, up to all of it, at every epoch.
       StorageLevel trainLevel = dist.streamWindowRows() > 0 ? StorageLevel.DISK_ONLY()
           : StorageLevel.MEMORY_AND_DISK();
+      if (dist.streamWindowRows() > 0 && sc.getConf().getInt("spark.serializer.objectStreamReset",
+          100) > 1) {
+        LOG.warn("spark.streamWindowRows is set but spark.serializer.objectStreamReset is {}: Spark's "
+            + "Java serializer then keeps that many written blocks (16 MB each) in memory; set it to 1",
+            sc.getConf().getInt("spark.serializer.objectStreamReset", 100));
+      }
       packed.persist(trainLevel);
       persisted.add(packed);
       Scaler.Kind scaling = Scaler.Kind.parse(cfg.scaling());

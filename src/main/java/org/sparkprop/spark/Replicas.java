@@ -1,17 +1,13 @@
 package org.sparkprop.spark;
 
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import org.apache.spark.Partition;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.rdd.PartitionCoalescer;
 import org.apache.spark.rdd.PartitionGroup;
 import org.apache.spark.rdd.RDD;
 import org.sparkprop.data.Block;
-import org.sparkprop.data.BlockList;
-import org.sparkprop.data.Blocks;
 
 /**
  * Partitions are the user's; replicas are the copies of the model that step independently. The
@@ -88,8 +84,8 @@ public final class Replicas {
    *
    * @param shuffle regroup through a shuffle instead of a coalesce: a barrier stage may not read
    *     an RDD whose ancestors have another partition count (SPARK-24820), so allreduce needs the
-   *     replicas' blocks to start a lineage of their own; the rows are the same, in the same
-   *     order, either way (the shuffle may cut them into other blocks, which training ignores)
+   *     replicas' blocks to start a lineage of their own; the blocks are the same, in the same
+   *     order, either way
    */
   public static JavaRDD<Block> group(JavaRDD<Block> data, int replicas, boolean shuffle) {
     int partitions = data.getNumPartitions();
@@ -97,90 +93,19 @@ public final class Replicas {
       return data;
     }
     if (shuffle) {
-      // Pieces of at most PIECE_FLOATS values keyed by (partition, block, piece): Spark's shuffle
-      // sorts the keys within each replica, spilling to disk as it needs, and its merge holds one
-      // piece per spill file, so no task holds a replica's rows to order them; the replica's
-      // side joins consecutive pieces back into blocks.
-      return data.filter(b -> b.rows() > 0)
-          .mapPartitionsWithIndex((p, it) -> (Iterator<scala.Tuple2<Long, Block>>) new Pieces(p, it),
-              true)
+      // Each partition's blocks, keyed (partition, block) and ended by a marker, go to their
+      // replica's task; it restores partition order holding one block at a time (ReplicaOrder).
+      return data.mapPartitionsWithIndex(ReplicaOrder::keyed, true)
           .mapToPair(t -> t)
-          .repartitionAndSortWithinPartitions(new ContiguousPartitioner(partitions, replicas))
-          .values().mapPartitions(Rejoined::new, true).setName("sparkprop replica blocks");
+          .partitionBy(new ContiguousPartitioner(partitions, replicas))
+          .mapPartitionsWithIndex((r, it) -> (Iterator<Block>) new ReplicaOrder(it,
+              firstPartition(r, partitions, replicas), firstPartition(r + 1, partitions, replicas)),
+              true)
+          .setName("sparkprop replica blocks");
     }
     RDD<Block> grouped = data.rdd().coalesce(replicas, false,
         scala.Option.apply(new ContiguousCoalescer()), null);
     return grouped.toJavaRDD().filter(b -> b.rows() > 0).setName("sparkprop replica blocks");
-  }
-
-  /** The most values in one piece of a block in the regrouping shuffle: 2^18 floats, 1 MB. */
-  static final int PIECE_FLOATS = 1 << 18;
-
-  /** Key of piece j of block k of partition p: p·2^40 + k·2^20 + j, in row order. */
-  static long key(int p, long k, long j) {
-    return ((long) p << 40) | (k << 20) | j;
-  }
-
-  /** A partition's blocks cut into pieces keyed in row order ({@link #key}), lazily. */
-  private static final class Pieces implements Iterator<scala.Tuple2<Long, Block>> {
-    private final int partition;
-    private final Iterator<Block> blocks;
-    private Block block;
-    private long k = -1;
-    private int row;
-    private long j;
-
-    Pieces(int partition, Iterator<Block> blocks) {
-      this.partition = partition;
-      this.blocks = blocks;
-    }
-
-    @Override
-    public boolean hasNext() {
-      return block != null && row < block.rows() || blocks.hasNext();
-    }
-
-    @Override
-    public scala.Tuple2<Long, Block> next() {
-      if (block == null || row >= block.rows()) {
-        block = blocks.next();
-        k++;
-        row = 0;
-        j = 0;
-      }
-      int n = Math.min(block.rows() - row, Math.max(1, PIECE_FLOATS / block.features()));
-      Block piece = Blocks.slice(block, row, row + n);
-      row += n;
-      return new scala.Tuple2<>(key(partition, k, j++), piece);
-    }
-  }
-
-  /** Consecutive pieces joined into blocks of at most {@link BlockList#BLOCK_FLOATS} values. */
-  private static final class Rejoined implements Iterator<Block> {
-    private final Iterator<Block> pieces;
-    private Block next;
-
-    Rejoined(Iterator<Block> pieces) {
-      this.pieces = pieces;
-      this.next = pieces.hasNext() ? pieces.next() : null;
-    }
-
-    @Override
-    public boolean hasNext() {
-      return next != null;
-    }
-
-    @Override
-    public Block next() {
-      List<Block> parts = new ArrayList<>();
-      long floats = 0;
-      do {
-        parts.add(next);
-        floats += (long) next.rows() * next.features();
-        next = pieces.hasNext() ? pieces.next() : null;
-      } while (next != null && floats + (long) next.rows() * next.features() <= BlockList.BLOCK_FLOATS);
-      return parts.size() == 1 ? parts.get(0) : Blocks.concat(parts);
-    }
   }
 
   /** Sends partition p's blocks to its replica. */
@@ -199,10 +124,10 @@ public final class Replicas {
       return replicas;
     }
 
-    /** Keys are {@link #key}(partition, block, piece). */
+    /** Keys are {@link ReplicaOrder#key}(partition, block). */
     @Override
     public int getPartition(Object key) {
-      return replicaOf((int) ((Long) key >>> 40), partitions, replicas);
+      return replicaOf(ReplicaOrder.partitionOf((Long) key), partitions, replicas);
     }
   }
 

@@ -128,27 +128,24 @@ class SeveralBlocksTest {
   }
 
   @Test
-  void theRegroupingShuffleCutsBlocksIntoPiecesAndKeepsTheRowsInOrder() {
-    int f = Replicas.PIECE_FLOATS / 2;                             // two rows per piece
+  void theRegroupingShuffleKeepsEveryReplicasBlocksInPartitionOrder() {
     List<Block> parts = new ArrayList<>();
-    for (int p = 0; p < 3; p++) {
-      float[] x = new float[5 * f];
+    for (int p = 0; p < 7; p++) {
+      float[] x = new float[4 * 3];
       for (int i = 0; i < x.length; i++) {
-        x[i] = p * 10 + i / f;                                     // row r of partition p: 10p + r
+        x[i] = p * 10 + i / 3;                                     // row r of partition p: 10p + r
       }
-      parts.add(new Block(5, f, 1, x, new float[5], null, "wide"));
+      parts.add(p == 3 ? Block.empty(3, 1, false) : new Block(4, 3, 1, x, new float[4], null, "p"));
     }
-    JavaRDD<Block> data = sc.parallelize(parts, 3);
-    List<List<Block>> shuffled = Replicas.group(data, 2, true).glom().collect();
-    List<List<Block>> coalesced = Replicas.group(data, 2, false).glom().collect();
-    for (int r = 0; r < 2; r++) {
+    JavaRDD<Block> data = sc.parallelize(parts, 7).flatMap(b -> Blocks.shards(b, 2).iterator());
+    List<List<Block>> shuffled = Replicas.group(data, 3, true).glom().collect();
+    List<List<Block>> coalesced = Replicas.group(data, 3, false).glom().collect();
+    for (int r = 0; r < 3; r++) {
       Block a = Blocks.concat(shuffled.get(r));
       Block b = Blocks.concat(coalesced.get(r));
-      assertEquals(b.rows(), a.rows());
-      for (int row = 0; row < a.rows(); row++) {
-        assertEquals(b.x()[row * f], a.x()[row * f], "replica " + r + ", row " + row);
-      }
+      assertArrayEquals(b.x(), a.x(), "replica " + r);
+      assertEquals(coalesced.get(r).size(), shuffled.get(r).size(), "the same blocks");
     }
-    assertEquals(10, Blocks.concat(coalesced.get(1)).rows(), "replica 1: partitions 1 and 2");
+    assertEquals(12, Blocks.concat(coalesced.get(2)).rows(), "replica 2: partitions 4, 5 and 6");
   }
 }
