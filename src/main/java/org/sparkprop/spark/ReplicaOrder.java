@@ -2,12 +2,13 @@ package org.sparkprop.spark;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.EOFException;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -26,8 +27,8 @@ import scala.Tuple2;
  *   key (p, k)   block k of partition p, k = 0, 1, …;   (p, −1) the end of partition p
  * </pre>
  * The run of the next partition due is passed straight on; a run that comes early is written to
- * a local file (Java serialisation, in the executor's local directory) and read back when its turn
- * comes. A run out of order, a missing marker or a partition outside the replica fails loudly: a
+ * a local file (raw float32 blocks, in the executor's local directory; never Java serialisation)
+ * and read back when its turn comes. A run out of order, a missing marker or a partition outside the replica fails loudly: a
  * wrong order would train on other rows without a sign. Files left by a failed task are deleted
  * when it ends.
  */
@@ -38,7 +39,9 @@ final class ReplicaOrder implements Iterator<Block> {
   private int due;
   /** Runs that came early, by partition. */
   private final Map<Integer, File> early = new HashMap<>();
-  private ObjectInputStream reading;
+  private DataInputStream reading;
+  /** Staging for float arrays to and from files: 64K floats at a time. */
+  private final ByteBuffer staging = ByteBuffer.allocate(4 << 16).order(ByteOrder.LITTLE_ENDIAN);
   private Block next;
   /** The run being passed on from the shuffle: its partition and next block index; -1: none. */
   private int streaming = -1;
@@ -123,8 +126,8 @@ final class ReplicaOrder implements Iterator<Block> {
     try {
       while (due < last) {
         if (reading != null) {                          // an early run, read back
-          Block b = (Block) reading.readObject();
-          if (b.rows() > 0) {
+          Block b = readBlock(reading);
+          if (b != null) {
             return b;
           }
           reading.close();                               // its marker: the run is over
@@ -134,7 +137,7 @@ final class ReplicaOrder implements Iterator<Block> {
           continue;
         }
         if (early.containsKey(due) && streaming < 0) {
-          reading = new ObjectInputStream(new BufferedInputStream(
+          reading = new DataInputStream(new BufferedInputStream(
               Files.newInputStream(early.get(due).toPath()), 1 << 20));
           continue;
         }
@@ -164,8 +167,6 @@ final class ReplicaOrder implements Iterator<Block> {
       return null;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (ClassNotFoundException e) {
-      throw new IllegalStateException(e);
     }
   }
 
@@ -187,7 +188,7 @@ final class ReplicaOrder implements Iterator<Block> {
     }
     File f = tempFile();
     early.put(p, f);
-    try (ObjectOutputStream out = new ObjectOutputStream(new BufferedOutputStream(
+    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
         Files.newOutputStream(f.toPath()), 1 << 20))) {
       long want = 0;
       long key = k;
@@ -197,11 +198,11 @@ final class ReplicaOrder implements Iterator<Block> {
           throw new IllegalStateException("partition " + p + "'s blocks came out of order in the "
               + "regrouping shuffle (block " + key + " where " + want + " was due)");
         }
-        out.writeObject(block);
-        out.reset();                                     // no back-references: one block held
         if (key < 0) {
+          out.writeInt(-1);                              // the run's end
           return;
         }
+        writeBlock(out, block);
         want++;
         if (!in.hasNext()) {
           throw new IllegalStateException("the regrouping shuffle ended inside partition " + p);
@@ -215,6 +216,56 @@ final class ReplicaOrder implements Iterator<Block> {
         block = t._2();
       }
     }
+  }
+
+  /** rows, features, label width, weighted; then x, y (and w) as little-endian float32. */
+  private void writeBlock(DataOutputStream out, Block b) throws IOException {
+    out.writeInt(b.rows());
+    out.writeInt(b.features());
+    out.writeInt(b.labelWidth());
+    out.writeBoolean(b.weighted());
+    writeFloats(out, b.x());
+    writeFloats(out, b.y());
+    if (b.weighted()) {
+      writeFloats(out, b.w());
+    }
+  }
+
+  /** The next block of a run's file, or null at its end. */
+  private Block readBlock(DataInputStream in) throws IOException {
+    int rows = in.readInt();
+    if (rows < 0) {
+      return null;
+    }
+    int features = in.readInt();
+    int labelWidth = in.readInt();
+    boolean weighted = in.readBoolean();
+    float[] x = readFloats(in, rows * features);
+    float[] y = readFloats(in, rows * labelWidth);
+    float[] w = weighted ? readFloats(in, rows) : null;
+    return new Block(rows, features, labelWidth, x, y, w, "regrouped partition " + due);
+  }
+
+  private void writeFloats(DataOutputStream out, float[] a) throws IOException {
+    int chunk = staging.capacity() / 4;
+    for (int i = 0; i < a.length; i += chunk) {
+      int n = Math.min(chunk, a.length - i);
+      staging.clear();
+      staging.asFloatBuffer().put(a, i, n);
+      out.write(staging.array(), 0, 4 * n);
+    }
+  }
+
+  private float[] readFloats(DataInputStream in, int length) throws IOException {
+    float[] a = new float[length];
+    int chunk = staging.capacity() / 4;
+    for (int i = 0; i < length; i += chunk) {
+      int n = Math.min(chunk, length - i);
+      in.readFully(staging.array(), 0, 4 * n);
+      staging.clear();
+      staging.asFloatBuffer().get(a, i, n);
+    }
+    return a;
   }
 
   private static File tempFile() throws IOException {

@@ -18,7 +18,8 @@ class ReplicaOrderTest {
   static List<Tuple2<Long, Block>> run(int p, int n) {
     List<Block> blocks = new ArrayList<>();
     for (int k = 0; k < n; k++) {
-      blocks.add(new Block(1, 1, 1, new float[] {10 * p + k}, new float[1], null, "b"));
+      float[] w = p == 7 ? new float[] {0.5f + k} : null;             // a weighted run, too
+      blocks.add(new Block(1, 1, 1, new float[] {10 * p + k}, new float[] {k}, w, "b"));
     }
     List<Tuple2<Long, Block>> out = new ArrayList<>();
     ReplicaOrder.keyed(p, blocks.iterator()).forEachRemaining(out::add);
@@ -38,7 +39,12 @@ class ReplicaOrderTest {
     in.addAll(run(5, 0));                                 // (5 is empty: only its end marker)
     in.addAll(run(4, 3));
     in.addAll(run(6, 1));
-    assertEquals(List.of(40f, 41f, 42f, 60f, 70f, 71f), drain(new ReplicaOrder(in.iterator(), 4, 8)));
+    List<Block> out = new ArrayList<>();
+    new ReplicaOrder(in.iterator(), 4, 8).forEachRemaining(out::add);
+    assertEquals(List.of(40f, 41f, 42f, 60f, 70f, 71f), drain(out.iterator()));
+    Block last = out.get(5);                                     // read back from its file
+    assertEquals(1.5f, last.w()[0]);
+    assertEquals(1f, last.y()[0]);
   }
 
   @Test
