@@ -104,6 +104,8 @@ final class DataSources {
 
   private final RunConfig cfg;
   private boolean labelsOptional;
+  /** Local CSV, LIBSVM and IDX data at least this large is read by Spark's executors; < 0: never. */
+  private long executorReadBytes = -1;
   private int expectedFeatures;
 
   DataSources(RunConfig cfg) {
@@ -145,6 +147,43 @@ final class DataSources {
         && isDistributed(spec.substring(colon + 1));
   }
 
+  /**
+   * Local CSV, LIBSVM and IDX files of at least {@code bytes} are read by Spark on the executors
+   * (in parallel, and never held whole on the driver), as Hadoop paths are: for local masters,
+   * whose executors see the driver's files.
+   */
+  DataSources readLargeLocalFilesOnExecutors(long bytes) {
+    this.executorReadBytes = bytes;
+    return this;
+  }
+
+  /** The local path as a file: URI when it should be read on the executors (see above). */
+  private String onExecutors(String where, String spec, SparkSession spark, String... names)
+      throws IOException {
+    if (executorReadBytes < 0 || spark == null || isDistributed(where)) {
+      return null;
+    }
+    Path p = LocalPaths.of(where, spec);
+    long size = 0;
+    if (Files.isDirectory(p)) {
+      for (String n : names) {
+        for (String f : new String[] {n, n + ".gz"}) {
+          if (Files.isRegularFile(p.resolve(f))) {
+            size += Files.size(p.resolve(f));
+          }
+        }
+      }
+    } else if (Files.isRegularFile(p)) {
+      size = Files.size(p);
+    }
+    if (size < executorReadBytes || size == 0) {
+      return null;
+    }
+    System.err.printf("[sparkprop] %s: %,d bytes, read by Spark on the executors "
+        + "(data.executorReadBytes = %,d)%n", spec, size, executorReadBytes);
+    return p.toAbsolutePath().toUri().toString();
+  }
+
   Loaded load(String spec, SparkSession spark, int partitions) throws IOException {
     int colon = spec.indexOf(':');
     if (colon <= 0) {
@@ -166,7 +205,11 @@ final class DataSources {
         }
         String folder = where.substring(0, hash);
         boolean train = split(where.substring(hash + 1), spec);
-        if (isDistributed(folder)) {                       // read by the executors, not the driver
+        String prefix = train ? "train" : "t10k";
+        String big = onExecutors(folder, spec, spark, prefix + "-images-idx3-ubyte",
+            prefix + "-labels-idx1-ubyte");
+        folder = big != null ? big : folder;
+        if (isDistributed(folder) || big != null) {        // read by the executors, not the driver
           if (spark == null) {
             throw new IllegalArgumentException(spec + " is read through Spark; this command reads "
                 + "driver-side sources only");
@@ -177,7 +220,9 @@ final class DataSources {
         return from(spec, IdxReader.readSplit(LocalPaths.of(folder, spec), train));
       }
       case "libsvm" -> {
-        if (isDistributed(where)) {
+        String big = onExecutors(where, spec, spark);
+        where = big != null ? big : where;
+        if (isDistributed(where) || big != null) {
           int width = cfg.integer("data.libsvm.numFeatures");
           Dataset<Row> df = spark.read().format("libsvm")
               .option("numFeatures", width == 0 ? expectedFeatures : width).load(where);
@@ -188,7 +233,9 @@ final class DataSources {
             width == 0 ? expectedFeatures : width, bad));
       }
       case "csv" -> {
-        if (isDistributed(where)) {
+        String big = onExecutors(where, spec, spark);
+        where = big != null ? big : where;
+        if (isDistributed(where) || big != null) {
           return csvOnExecutors(spec, spark, where, bad, partitions);
         }
         CsvReader.Options o = new CsvReader.Options(cfg.string("data.csv.label"),

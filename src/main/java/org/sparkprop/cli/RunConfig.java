@@ -111,6 +111,11 @@ public final class RunConfig {
     return config.getBoolean(key);
   }
 
+  /** A size in bytes ("256m", "1g" or a number). */
+  public long bytes(String key) {
+    return config.getBytes(key);
+  }
+
   /**
    * The engine's config; model.network must give its widths (no {@code in}/{@code out}
    * placeholders: {@code sparkprop train} resolves those from the data, {@link #train(int, int)}).

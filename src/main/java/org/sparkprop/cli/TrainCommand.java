@@ -97,6 +97,9 @@ final class TrainCommand implements Callable<Integer> {
       boolean local = conf.get("spark.master", "local").startsWith("local");
       conf.set("spark.ui.enabled", conf.get("spark.ui.enabled",
           Boolean.toString(rc.bool("spark.ui") || !local)));
+      if (local) {                       // executors are this JVM's threads: they see its files
+        sources.readLargeLocalFilesOnExecutors(rc.bytes("data.executorReadBytes"));
+      }
       boolean ownSession = SparkSession.getDefaultSession().isEmpty();   // embedded: leave it running
       SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -141,6 +144,7 @@ final class TrainCommand implements Callable<Integer> {
               : DistributedTrainer.evaluate(sc, result.model(), testData.distributed(sc, partitions), tc);
         }
         summary.put("mode", trainer.stats().mode);
+        summary.put("partitions", trainer.stats().partitions);
         summary.put("replicas", trainer.stats().replicas);
         summary.put("local_steps", trainer.stats().localSteps);
         summary.put("jobs", trainer.stats().jobs);
