@@ -53,6 +53,7 @@ public final class ParamSet implements java.io.Serializable {
   final Param<String> onDivergence;
   final Param<String> syncMode;
   final IntParam localSteps;
+  final IntParam streamWindowRows;
   final Param<String> outerOptimizer;
   final DoubleParam outerStepSize;
   final DoubleParam outerMomentum;
@@ -134,13 +135,18 @@ public final class ParamSet implements java.io.Serializable {
     restoreBest = new BooleanParam(owner, "restoreBest", "after early stopping, keep the best epoch's weights");
     onDivergence = new Param<>(owner, "onDivergence", "on a non-finite loss or gradient: stop, or skip "
         + "the step and halve the learning rate", ParamValidators.inArray(new String[] {"stop", "skip"}));
-    syncMode = new Param<>(owner, "syncMode", "auto (local_sgd for up to 2 replicas, else allreduce), "
+    syncMode = new Param<>(owner, "syncMode", "auto (allreduce from 2 replicas where a barrier "
+        + "stage can run, else local_sgd), "
         + "sync (one Spark job per step), local_sgd (one job per "
         + "round of localSteps steps, models averaged) or allreduce (one barrier stage per epoch, "
         + "gradients all-reduced among the tasks every step)",
         ParamValidators.inArray(new String[] {"auto", "sync", "local_sgd", "allreduce"}));
     localSteps = new IntParam(owner, "localSteps", "local SGD period H (0 = chosen from the measured "
         + "Spark overhead)", ParamValidators.gtEq(0));
+    streamWindowRows = new IntParam(owner, "streamWindowRows", "0: each replica holds its rows in "
+        + "memory, shuffled whole every epoch; W > 0: for data larger than memory, it streams its "
+        + "blocks from the executors' disks, shuffling within windows of W rows (set "
+        + "spark.serializer.objectStreamReset=1 in the session)", ParamValidators.gtEq(0));
     outerOptimizer = new Param<>(owner, "outerOptimizer", "local SGD's driver update: average, "
         + "momentum, nesterov, adam", ParamValidators.inArray(new String[] {"average", "momentum", "nesterov", "adam"}));
     outerStepSize = new DoubleParam(owner, "outerStepSize", "local SGD's outer learning rate", ParamValidators.gt(0));
@@ -196,6 +202,7 @@ public final class ParamSet implements java.io.Serializable {
     def(owner, onDivergence, "stop");
     def(owner, syncMode, "auto");
     def(owner, localSteps, 0);
+    def(owner, streamWindowRows, 0);
     def(owner, outerOptimizer, "average");
     def(owner, outerStepSize, 1.0);
     def(owner, outerMomentum, 0.9);

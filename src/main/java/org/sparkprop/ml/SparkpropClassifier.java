@@ -134,6 +134,7 @@ public final class SparkpropClassifier
   public SparkpropClassifier setOnDivergence(String v) { return (SparkpropClassifier) set(onDivergence(), v); }
   public SparkpropClassifier setSyncMode(String v) { return (SparkpropClassifier) set(syncMode(), v); }
   public SparkpropClassifier setLocalSteps(int v) { return (SparkpropClassifier) set(localSteps(), v); }
+  public SparkpropClassifier setStreamWindowRows(int v) { return (SparkpropClassifier) set(streamWindowRows(), v); }
   public SparkpropClassifier setOuterOptimizer(String v) { return (SparkpropClassifier) set(outerOptimizer(), v); }
   public SparkpropClassifier setOuterStepSize(double v) { return (SparkpropClassifier) set(outerStepSize(), v); }
   public SparkpropClassifier setOuterMomentum(double v) { return (SparkpropClassifier) set(outerMomentum(), v); }

@@ -52,6 +52,7 @@ public interface SparkpropParams {
   default Param<String> onDivergence() { return paramSet().onDivergence; }
   default Param<String> syncMode() { return paramSet().syncMode; }
   default IntParam localSteps() { return paramSet().localSteps; }
+  default IntParam streamWindowRows() { return paramSet().streamWindowRows; }
   default Param<String> outerOptimizer() { return paramSet().outerOptimizer; }
   default DoubleParam outerStepSize() { return paramSet().outerStepSize; }
   default DoubleParam outerMomentum() { return paramSet().outerMomentum; }
@@ -94,6 +95,7 @@ public interface SparkpropParams {
   default String getOnDivergence() { return getOrDefault(onDivergence()); }
   default String getSyncMode() { return getOrDefault(syncMode()); }
   default int getLocalSteps() { return (Integer) getOrDefault(localSteps()); }
+  default int getStreamWindowRows() { return (Integer) getOrDefault(streamWindowRows()); }
   default String getOuterOptimizer() { return getOrDefault(outerOptimizer()); }
   default double getOuterStepSize() { return (Double) getOrDefault(outerStepSize()); }
   default double getOuterMomentum() { return (Double) getOrDefault(outerMomentum()); }

@@ -132,6 +132,7 @@ public final class SparkpropRegressor
   public SparkpropRegressor setOnDivergence(String v) { return (SparkpropRegressor) set(onDivergence(), v); }
   public SparkpropRegressor setSyncMode(String v) { return (SparkpropRegressor) set(syncMode(), v); }
   public SparkpropRegressor setLocalSteps(int v) { return (SparkpropRegressor) set(localSteps(), v); }
+  public SparkpropRegressor setStreamWindowRows(int v) { return (SparkpropRegressor) set(streamWindowRows(), v); }
   public SparkpropRegressor setOuterOptimizer(String v) { return (SparkpropRegressor) set(outerOptimizer(), v); }
   public SparkpropRegressor setOuterStepSize(double v) { return (SparkpropRegressor) set(outerStepSize(), v); }
   public SparkpropRegressor setOuterMomentum(double v) { return (SparkpropRegressor) set(outerMomentum(), v); }

@@ -170,7 +170,8 @@ final class Training {
   static SparkTrainConfig sparkConfig(SparkpropParams p) {
     String dir = p.getCheckpointDir();
     return new SparkTrainConfig.Builder().mode(SyncMode.parse(p.getSyncMode()))
-        .localSteps(p.getLocalSteps()).outerOptimizer(p.getOuterOptimizer())
+        .localSteps(p.getLocalSteps()).streamWindowRows(p.getStreamWindowRows())
+        .outerOptimizer(p.getOuterOptimizer())
         .outerLearningRate(p.getOuterStepSize()).outerMomentum(p.getOuterMomentum())
         .replicas(p.getNumReplicas()).aggregationDepth(p.getAggregationDepth())
         .checkpointDir(dir).checkpointEvery(p.getCheckpointInterval()).build();

@@ -152,6 +152,18 @@ class SparkpropClassifierTest {
   }
 
   @Test
+  void streamWindowRowsReachesTheTrainerAndOneWindowIsTheInMemoryOrder() {
+    SparkpropClassifier c = small().setEpochs(2).setNumReplicas(2).setSyncMode("allreduce");
+    float[] inMemory = c.fit(blobs).engineModel().params();
+    float[] oneWindow = c.copy(new ParamMap()).setStreamWindowRows(100_000).fit(blobs)
+        .engineModel().params();
+    float[] windows = c.copy(new ParamMap()).setStreamWindowRows(50).fit(blobs)
+        .engineModel().params();
+    assertArrayEquals(inMemory, oneWindow);
+    assertFalse(java.util.Arrays.equals(inMemory, windows), "windows of 50 rows: another order");
+  }
+
+  @Test
   void everyNumericLabelTypeTrainsTheSameModelAndStringsAreRefused() {
     float[] reference = null;
     for (String type : List.of("double", "float", "int", "long", "short", "byte", "decimal(10,0)")) {
