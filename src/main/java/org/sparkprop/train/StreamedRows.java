@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.sparkprop.data.Block;
+import org.sparkprop.data.BlockList;
 import org.sparkprop.data.Rows;
 
 /**
@@ -44,6 +45,9 @@ public final class StreamedRows implements Rows {
   private int window = -1;
   private int[] order;
   private int windowsRead;
+  /** The held blocks as one sequence, and the partition row it starts at. */
+  private BlockList current;
+  private int currentStart;
 
   /**
    * @param rows the partition's row count (known from the fit's census); the blocks must hold
@@ -148,21 +152,16 @@ public final class StreamedRows implements Rows {
       order = new int[n];
     }
     EpochPlan.windowPermutation(seed, epoch, partition, k, shuffle, order, n);
+    current = BlockList.of(held);
+    currentStart = heldStart.get(0);
     window = k;
     windowsRead++;
   }
 
   private void copyRow(int r, float[] x, float[] y, float[] w, int out) {
-    int b = held.size() - 1;
-    while (heldStart.get(b) > r) {                        // a window spans a few blocks
-      b--;
-    }
-    Block blk = held.get(b);
-    int local = r - heldStart.get(b);
-    System.arraycopy(blk.x(), local * features, x, out * features, features);
-    System.arraycopy(blk.y(), local * labelWidth, y, out * labelWidth, labelWidth);
-    if (weighted) {
-      w[out] = blk.weighted() ? blk.w()[local] : 1f;
+    current.copyRow(r - currentStart, x, y, w, out);
+    if (weighted && !current.weighted()) {
+      w[out] = 1f;                                        // a window of unweighted blocks
     }
   }
 
