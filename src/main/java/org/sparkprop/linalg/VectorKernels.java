@@ -57,6 +57,29 @@ final class VectorKernels {
     return total;
   }
 
+  /** {@link AdamKernel#update} on lanes; the tail by {@link AdamKernel#scalar}. */
+  static void adam(float[] w, float[] g, float[] m, float[] v, float b1, float c1, float b2,
+                   float c2, float stepSize, float invRootBc2, float eps, float decay,
+                   boolean decayOn, int from, int to) {
+    int lanes = F.length();
+    int i = from;
+    for (; i + lanes <= to; i += lanes) {
+      FloatVector gi = FloatVector.fromArray(F, g, i);
+      FloatVector mi = FloatVector.fromArray(F, m, i).mul(b1).add(gi.mul(c1));
+      FloatVector vi = FloatVector.fromArray(F, v, i).mul(b2).add(gi.mul(c2).mul(gi));
+      mi = mi.blend(0f, mi.abs().compare(VectorOperators.LT, AdamKernel.TINY));
+      vi = vi.blend(0f, vi.compare(VectorOperators.LT, AdamKernel.TINY));
+      mi.intoArray(m, i);
+      vi.intoArray(v, i);
+      FloatVector wi = FloatVector.fromArray(F, w, i);
+      if (decayOn) {
+        wi = wi.mul(decay);
+      }
+      wi.sub(mi.mul(stepSize).div(vi.sqrt().mul(invRootBc2).add(eps))).intoArray(w, i);
+    }
+    AdamKernel.scalar(w, g, m, v, b1, c1, b2, c2, stepSize, invRootBc2, eps, decay, decayOn, i, to);
+  }
+
   /** x·0 is 0 for finite x and NaN for ±∞ and NaN, in every lane. */
   static boolean allFinite(float[] a, int from, int to) {
     int lanes = F.length();

@@ -2,6 +2,7 @@ package org.sparkprop.optim;
 
 import java.util.List;
 import java.util.Map;
+import org.sparkprop.linalg.AdamKernel;
 
 /**
  * Adam (Kingma &amp; Ba 2015) as in PyTorch; β1 = 0.9, β2 = 0.999, ε = 1e-8 by default, ε added
@@ -70,14 +71,7 @@ public record Adam(double beta1, double beta2, double eps, double weightDecay) i
     float invRootBc2 = (float) (1 / Math.sqrt(1 - Math.pow(beta2, t)));
     float e = (float) eps;
     float decay = (float) (1 - lr * weightDecay);
-    for (int i = from; i < to; i++) {
-      float gi = g[i];
-      float mi = b1 * m[i] + c1 * gi;
-      float vi = b2 * v[i] + c2 * gi * gi;
-      m[i] = mi;
-      v[i] = vi;
-      float wi = weightDecay > 0 ? w[i] * decay : w[i];
-      w[i] = wi - stepSize * mi / ((float) Math.sqrt(vi) * invRootBc2 + e);
-    }
+    AdamKernel.update(w, g, m, v, b1, c1, b2, c2, stepSize, invRootBc2, e, decay, weightDecay > 0,
+        from, to);
   }
 }
