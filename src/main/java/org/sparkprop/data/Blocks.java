@@ -62,15 +62,6 @@ public final class Blocks {
     }
   }
 
-  /** Rows {@code from..to−1} as a new block (copies). */
-  public static Block slice(Block b, int from, int to) {
-    int f = b.features();
-    int lw = b.labelWidth();
-    return new Block(to - from, f, lw, java.util.Arrays.copyOfRange(b.x(), from * f, to * f),
-        java.util.Arrays.copyOfRange(b.y(), from * lw, to * lw),
-        b.weighted() ? java.util.Arrays.copyOfRange(b.w(), from, to) : null, "slice");
-  }
-
   /** Rows {@code idx[from..to)} as a new block. */
   public static Block select(Block b, int[] idx, int from, int to, String source) {
     int n = to - from;
