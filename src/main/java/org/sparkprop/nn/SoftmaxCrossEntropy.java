@@ -55,18 +55,24 @@ public final class SoftmaxCrossEntropy implements Loss {
         max = Math.max(max, out[o + k]);
       }
       double sum = 0;
-      for (int k = 0; k < width; k++) {
-        sum += Math.exp(out[o + k] - max);
-      }
       double w = weights == null ? 1.0 : weights[r];
-      total += w * (max + Math.log(sum) - out[o + y]);
-      if (dOut != null) {
+      if (dOut == null) {
+        for (int k = 0; k < width; k++) {
+          sum += Math.exp(out[o + k] - max);
+        }
+      } else {
+        for (int k = 0; k < width; k++) {                // e^(z_k − m) once, kept in dOut
+          double e = Math.exp(out[o + k] - max);
+          sum += e;
+          dOut[o + k] = (float) e;
+        }
         double scale = w / sum;
         for (int k = 0; k < width; k++) {
-          dOut[o + k] = Loss.flushTiny(scale * Math.exp(out[o + k] - max));
+          dOut[o + k] = Loss.flushTiny(scale * dOut[o + k]);
         }
         dOut[o + y] -= (float) w;
       }
+      total += w * (max + Math.log(sum) - out[o + y]);
     }
     return total;
   }
