@@ -55,7 +55,12 @@ PY
     sp_build
     SP_JAVA_OPTS="-Xmx8g" sp_bench predict org.sparkprop.bench.PredictBench "$(sp_fashion_dir)"
     ;;
-  mllib|longrun|scale|jobcost|sync|tabular|bigdata)
+  tabular)
+    "$SP_ROOT/scripts/setup.sh" --bench                # scikit-learn's CSVs
+    sp_build
+    exec "$SP_ROOT/scripts/bench/$what.sh" "$@"
+    ;;
+  mllib|longrun|scale|jobcost|sync|bigdata)
     "$SP_ROOT/scripts/setup.sh" --data
     sp_build
     exec "$SP_ROOT/scripts/bench/$what.sh" "$@"

@@ -2,7 +2,8 @@
 # Installs what Sparkprop needs from the system, idempotently; safe to run again and again.
 #   scripts/setup.sh            OpenBLAS (Debian's libopenblas0-pthread)
 #   scripts/setup.sh --data     + Fashion-MNIST (Debian's dataset-fashion-mnist, else the public download)
-#   scripts/setup.sh --bench    + PyTorch for the benchmarks (Debian's python3-torch)
+#   scripts/setup.sh --bench    + what the benchmarks compare with or read: PyTorch and
+#                               scikit-learn's datasets (Debian's python3-torch, python3-sklearn)
 # Without root or apt, it warns and goes on: Sparkprop then runs on netlib's Java BLAS, slower.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -18,7 +19,7 @@ for a in "$@"; do
 done
 
 packages=(libopenblas0-pthread)
-[ "$want_bench" = 1 ] && packages+=(python3-torch)
+[ "$want_bench" = 1 ] && packages+=(python3-torch python3-sklearn)
 if [ "$want_data" = 1 ] && ! sp_fashion_dir >/dev/null; then
   packages+=(dataset-fashion-mnist)
 fi

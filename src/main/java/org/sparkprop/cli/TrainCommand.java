@@ -254,7 +254,7 @@ final class TrainCommand implements Callable<Integer> {
         Block data = train.block() != null ? train.block()
             : Blocks.concat(train.rdd().filter(b -> b.rows() > 0).collect());
         ModelSelection.Choice choice = AutoArchitecture.choose(r,
-            AutoArchitecture.linear(r, rc.isSet("training.optimizer")), data);
+            AutoArchitecture.linearCandidates(r, rc.isSet("training.optimizer")), data);
         r = choice.winner().config();
         how = choice.winner().name() + " from " + choice.describe() + " on " + rows + " rows";
       } else {

@@ -1,5 +1,6 @@
 package org.sparkprop.ml;
 
+import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,8 +12,9 @@ import org.sparkprop.train.TrainConfig;
 
 /**
  * {@code hiddenLayers = "auto"} (the default): the estimators' side of {@link AutoArchitecture}.
- * The network is {@code 100relu} with every other param as set; the linear candidate keeps them
- * too, and trains by L-BFGS unless the user set {@code optimizer}. The choice and the scores are
+ * The network is {@code 100relu} with every other param as set; the linear candidates keep them
+ * too (with an L2 strength each when regParam is 0), and train by L-BFGS unless the user set
+ * {@code optimizer}. The choice and the scores are
  * logged and kept in the model's provenance; an explicit {@code hiddenLayers} (including
  * {@code ""}) skips all this.
  */
@@ -45,7 +47,8 @@ final class AutoModel {
           + AutoArchitecture.MIN_ROWS + " to " + (AutoArchitecture.NETWORK_ROWS - 1) + " rows, "
           + "at most " + AutoArchitecture.MAX_FLOATS + " values)");
     }
-    TrainConfig linear = AutoArchitecture.linear(network, p.isSet(p.optimizer()));
+    List<ModelSelection.Candidate> linear =
+        AutoArchitecture.linearCandidates(network, p.isSet(p.optimizer()));
     long start = System.nanoTime();
     Block data = Blocks.concat(trainBlocks.filter(b -> b.rows() > 0).collect());
     ModelSelection.Choice choice = AutoArchitecture.choose(network, linear, data);

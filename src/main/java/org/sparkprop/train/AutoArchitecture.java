@@ -1,5 +1,6 @@
 package org.sparkprop.train;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.sparkprop.data.Block;
@@ -14,18 +15,31 @@ import org.sparkprop.train.ModelSelection.Candidate;
  *   <li>from {@link #NETWORK_ROWS} training rows, below {@link #MIN_ROWS}, and past
  *       {@link #MAX_FLOATS} rows × features: the network, one hidden layer of 100 ReLU units
  *       ({@link #HIDDEN});</li>
- *   <li>in between: that network or the linear model with the same input and output (softmax,
- *       logistic or linear regression), whichever scores better in {@link #FOLDS}-fold
+ *   <li>in between: that network or a linear model with the same input and output (softmax,
+ *       logistic or linear regression), whichever scores best in {@link #FOLDS}-fold
  *       cross-validation on the training rows ({@link ModelSelection}: error rate for
  *       classifiers, mean loss for regressors, the linear model on a tie).</li>
  * </ul>
  * The linear model trains by full-batch L-BFGS to convergence, as MLlib's LogisticRegression and
  * LinearRegression do, unless the user chose the optimizer or the penalty has an L1 part (which
- * L-BFGS cannot minimise); then with the network's optimizer.
+ * L-BFGS cannot minimise); then with the network's optimizer. For a classifier with no penalty
+ * set, the linear candidates are three L2-penalised models, λ in {@link #LINEAR_L2}
+ * (scikit-learn's LogisticRegression defaults to L2 for the same reason): an unpenalised softmax
+ * on small, nearly separable data grows its weights without bound and is overconfident on new
+ * rows. A regressor's least squares has a unique minimum once rows outnumber features, as MLlib's
+ * LinearRegression assumes by default: its one linear candidate is unpenalised. Measured on iris, wine,
+ * breast cancer and digits over ten 80/20 splits each, the L2 models' test error was below the
+ * unpenalised model's on all four, and choosing among them and the network by cross-validation
+ * was as good or better than choosing between the unpenalised model and the network on three of
+ * the four (digits: 2.14% against 2.06%). A penalty the user set is kept: one linear candidate
+ * with it.
  */
 public final class AutoArchitecture {
 
   public static final String HIDDEN = "100relu";
+  /** The L2 strengths of the linear candidates when no penalty is set, strongest (simplest) first. */
+  static final double[] LINEAR_L2 = {1e-2, 1e-3, 1e-4};
+
   /** From this many rows the network is taken without cross-validation (the validation split's threshold). */
   public static final long NETWORK_ROWS = TrainConfig.AUTO_VALIDATION_ROWS;
   public static final int FOLDS = 5;
@@ -62,9 +76,28 @@ public final class AutoArchitecture {
     return b.build();
   }
 
-  /** The cross-validated choice between {@code network} and {@code linear} on {@code data}. */
-  public static ModelSelection.Choice choose(TrainConfig network, TrainConfig linear, Block data) {
-    return ModelSelection.choose(List.of(new Candidate("linear", linear),     // the simpler first
-        new Candidate(HIDDEN, network)), data, FOLDS, network.seed());
+  /**
+   * The linear candidates of {@code network} ({@link #linear}): for a classifier with no penalty
+   * set, one per L2 strength in {@link #LINEAR_L2}; else one, with the network's penalty.
+   */
+  public static List<Candidate> linearCandidates(TrainConfig network, boolean optimizerChosen) {
+    TrainConfig linear = linear(network, optimizerChosen);
+    boolean classifier = network.buildNetwork().loss().isClassification();
+    if (!classifier || !Penalty.parse(network.penalty()).isNone()) {
+      return List.of(new Candidate("linear", linear));
+    }
+    List<Candidate> out = new ArrayList<>();
+    for (double l2 : LINEAR_L2) {
+      String penalty = "l2(" + l2 + ")";
+      out.add(new Candidate("linear+" + penalty, linear.toBuilder().penalty(penalty).build()));
+    }
+    return out;
+  }
+
+  /** The cross-validated choice among the {@code linear} candidates and {@code network} on {@code data}. */
+  public static ModelSelection.Choice choose(TrainConfig network, List<Candidate> linear, Block data) {
+    List<Candidate> all = new ArrayList<>(linear);                // the simpler first
+    all.add(new Candidate(HIDDEN, network));
+    return ModelSelection.choose(all, data, FOLDS, network.seed());
   }
 }

@@ -65,7 +65,7 @@ class CommandLineTest {
     assertEquals(0, train.status(), train.err());
     JsonNode summary = train.lastJson();
     assertEquals("3-4", summary.get("network").asText(), "separable classes: the linear model; " + train.err());
-    assertTrue(train.err().contains("network 3-4 with lbfgs (model.network = auto, linear from linear"),
+    assertTrue(train.err().contains("network 3-4 with lbfgs (model.network = auto, linear+l2("),
         train.err());
     assertTrue(train.err().contains("5-fold cross-validated error rate"), train.err());
     assertTrue(summary.get("test_accuracy").asDouble() > 0.95, summary.toString());

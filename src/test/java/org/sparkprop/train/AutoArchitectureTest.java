@@ -30,6 +30,28 @@ class AutoArchitectureTest {
   }
 
   @Test
+  void withNoPenaltyTheLinearCandidatesAreRidgeModelsStrongestFirst() {
+    java.util.List<ModelSelection.Candidate> grid =
+        AutoArchitecture.linearCandidates(network("none"), false);
+    assertEquals(java.util.List.of("linear+l2(0.01)", "linear+l2(0.001)", "linear+l2(1.0E-4)"),
+        grid.stream().map(ModelSelection.Candidate::name).toList());
+    for (ModelSelection.Candidate c : grid) {
+      assertEquals("4-3", c.config().network());
+      assertEquals("lbfgs", c.config().optimizer());
+      assertEquals(c.name().substring("linear+".length()), c.config().penalty());
+    }
+    java.util.List<ModelSelection.Candidate> given =
+        AutoArchitecture.linearCandidates(network("l2(0.5)"), false);
+    assertEquals(1, given.size(), "a penalty the user set: one linear candidate with it");
+    assertEquals("l2(0.5)", given.get(0).config().penalty());
+    assertEquals("linear", given.get(0).name());
+    TrainConfig regressor = TrainConfig.builder().network("4-100relu-1").loss("squared").build();
+    java.util.List<ModelSelection.Candidate> ls = AutoArchitecture.linearCandidates(regressor, false);
+    assertEquals(1, ls.size(), "least squares: one unpenalised candidate, as MLlib's LinearRegression");
+    assertEquals("none", ls.get(0).config().penalty());
+  }
+
+  @Test
   void crossValidationRunsOnSmallDataOnly() {
     assertFalse(AutoArchitecture.crossValidates(AutoArchitecture.MIN_ROWS - 1, 10));
     assertTrue(AutoArchitecture.crossValidates(AutoArchitecture.MIN_ROWS, 10));
