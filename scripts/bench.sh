@@ -9,7 +9,7 @@
 #   scripts/bench.sh jobcost [--cluster] one Spark job per synchronisation, against tasks and bytes
 #   scripts/bench.sh sync [--cluster]  per-step sync cost: a Spark job (sync) against allreduce
 #   scripts/bench.sh aggregate         the fixed-order sum of partials against treeAggregate
-#   scripts/bench.sh tabular [SETS]    estimators at their defaults against MLlib on 8 tabular sets
+#   scripts/bench.sh tabular [SETS]    estimators at their defaults against MLlib on 9 tabular sets
 #   scripts/bench.sh predict           Spark ML transform throughput: Sparkprop vs MLPC vs the engine
 #   scripts/bench.sh bigdata [ROWS]    training from Parquet larger than the executors' memory
 set -euo pipefail

@@ -5,10 +5,10 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 dir="$SP_ROOT/target/tabular"
-if [ ! -f "$dir/friedman1.csv" ]; then
+if [ ! -f "$dir/tall58k.csv" ]; then
   /usr/bin/python3 "$SP_ROOT/scripts/bench/tabular_data.py" "$dir" "$(sp_fashion_dir)" >&2
 fi
-sets="${1:-iris,wine,breast_cancer,digits,blobs,fashion12k,diabetes,friedman1}"
+sets="${1:-iris,wine,breast_cancer,digits,blobs,tall58k,fashion12k,diabetes,friedman1}"
 out="$(mktemp)"
 trap 'rm -f "$out"' EXIT
 for name in ${sets//,/ }; do

@@ -3,9 +3,11 @@
 
 Public sets shipped by Debian's python3-sklearn (read from its data folder, no sklearn import):
 iris, wine, breast_cancer, digits (classification) and diabetes (regression); a 12,000-row sample
-of Fashion-MNIST (FASHION_DIR, IDX files); and two generated sets with fixed seeds: "blobs"
+of Fashion-MNIST (FASHION_DIR, IDX files); and three generated sets with fixed seeds: "blobs"
 (6 classes of Gaussian clusters in 20 dimensions, 3 clusters per class, 10 of the dimensions
-noise) and "friedman1" (Friedman's nonlinear regression, 10 features of which 5 matter, noise 1).
+noise), "tall58k" (many rows of few features: 58,000 rows, 9 features, 7 classes of shares 50% to
+2%, 2 clusters per class; the shape where a step is too cheap to split over replicas) and
+"friedman1" (Friedman's nonlinear regression, 10 features of which 5 matter, noise 1).
 
 Usage: tabular_data.py OUT_DIR FASHION_DIR
 """
@@ -65,6 +67,18 @@ def blobs(n=12000, classes=6, per_class=3, informative=10, noise_dims=10, seed=1
     return x, which % classes
 
 
+def tall(n=58000, features=9, shares=(0.5, 0.2, 0.1, 0.08, 0.06, 0.04, 0.02), per_class=2,
+         seed=13):
+    rng = np.random.default_rng(seed)
+    classes = len(shares)
+    centres = rng.normal(0, 1.2, size=(classes * per_class, features))
+    label = rng.choice(classes, size=n, p=np.array(shares) / sum(shares))
+    which = label * per_class + rng.integers(0, per_class, size=n)
+    x = centres[which] + rng.normal(0, 0.6, size=(n, features))
+    x = x * rng.uniform(1, 30, size=features) + rng.uniform(-100, 100, size=features)
+    return x, label
+
+
 def friedman1(n=5000, seed=12):
     rng = np.random.default_rng(seed)
     x = rng.uniform(0, 1, size=(n, 10))
@@ -88,7 +102,8 @@ def main():
     os.makedirs(out, exist_ok=True)
     sets = [("iris", sklearn_csv("iris.csv"), True), ("wine", sklearn_csv("wine_data.csv"), True),
             ("breast_cancer", sklearn_csv("breast_cancer.csv"), True), ("digits", digits(), True),
-            ("blobs", blobs(), True), ("fashion12k", fashion(fashion_dir), True),
+            ("blobs", blobs(), True), ("tall58k", tall(), True),
+            ("fashion12k", fashion(fashion_dir), True),
             ("diabetes", diabetes(), False), ("friedman1", friedman1(), False)]
     for name, (x, y), integer in sets:
         write(out, name, x, y, integer)

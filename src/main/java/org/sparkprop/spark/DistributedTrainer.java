@@ -242,6 +242,13 @@ public final class DistributedTrainer {
         LOG.info(resume ? "resuming from the checkpoints an unfinished fit left in {}"
             : "checkpoints of this fit go to {}", perFitDir);
       }
+      int replicasIfDistributed = cfg.usesFullBatchSolver() ? 1 : replicas.replicas();
+      if (DriverTraining.applies(dist, replicasIfDistributed, rows, net, cfg.batchSize(), resume)) {
+        stats.mode = "driver";
+        stats.setupSeconds = (System.nanoTime() - setup0) / 1e9;
+        return DriverTraining.fit(cfg, data, val, scaler, listeners, classNames, dataSource,
+            DriverTraining.why(replicasIfDistributed, net, cfg.batchSize()));
+      }
       boolean dynamic = sc.getConf().getBoolean("spark.dynamicAllocation.enabled", false);
       boolean localSgdSettings = dist.localSteps() > 0 || dist.syncEpochs() > 0
           || !dist.outerOptimizer().equals("average");
@@ -267,12 +274,6 @@ public final class DistributedTrainer {
         }
         data.unpersist(false);                           // each replica holds its rows now
         data = grouped;
-      }
-      if (DriverTraining.applies(dist, cfg.usesFullBatchSolver() ? 1 : replicas.replicas(), rows,
-          net, resume)) {
-        stats.mode = "driver";
-        stats.setupSeconds = (System.nanoTime() - setup0) / 1e9;
-        return DriverTraining.fit(cfg, data, val, scaler, listeners, classNames, dataSource);
       }
       stats.setupSeconds = (System.nanoTime() - setup0) / 1e9;
       if (cfg.usesFullBatchSolver()) {
