@@ -250,10 +250,8 @@ public final class DistributedTrainer {
             DriverTraining.why(replicasIfDistributed, net, cfg.batchSize()));
       }
       boolean dynamic = sc.getConf().getBoolean("spark.dynamicAllocation.enabled", false);
-      boolean localSgdSettings = dist.localSteps() > 0 || dist.syncEpochs() > 0
-          || !dist.outerOptimizer().equals("average");
       SparkTrainConfig run = fitDist.withMode(dist.mode().resolve(replicas.replicas(), stats.slots,
-          dynamic, localSgdSettings));
+          dynamic, dist.hasLocalSgdSettings()));
       stats.mode = run.mode().configName();
       if (dist.mode() == SyncMode.AUTO) {
         LOG.info("spark.mode = auto: {} for {} replica(s)", stats.mode, replicas.replicas());

@@ -52,8 +52,7 @@ final class DriverTraining {
 
   /** No synchronisation asked for: spark.mode auto, and none of local SGD's settings. */
   static boolean syncUnset(SparkTrainConfig dist) {
-    return dist.mode() == SyncMode.AUTO && dist.localSteps() == 0 && dist.syncEpochs() == 0
-        && dist.outerOptimizer().equals("average");
+    return dist.mode() == SyncMode.AUTO && !dist.hasLocalSgdSettings();
   }
 
   /** Why {@link #applies} holds, for the log. */

@@ -132,6 +132,11 @@ public record SparkTrainConfig(SyncMode mode, int localSteps, double overheadTar
     };
   }
 
+  /** True when a setting only local SGD uses is set: its period, its sync epochs, an outer optimizer. */
+  public boolean hasLocalSgdSettings() {
+    return localSteps > 0 || syncEpochs > 0 || !outerOptimizer.equals("average");
+  }
+
   /** True when the driver takes the replicas' mean as it is (no outer optimizer). */
   public boolean plainAveraging() {
     return outerOptimizer.equals("average") && outerLearningRate == 1.0;
