@@ -14,6 +14,7 @@ import java.io.Serializable;
  * A block is validated when made: every feature, label and weight is finite and weights are
  * non-negative. Labels are checked against the loss separately ({@link Blocks#checkLabels}).
  * Blocks are {@link Serializable} so Spark can spill and ship them; they are data, never models.
+ * They travel as {@link Wire}: the arrays as bulk bytes ({@link FloatWire}), checked again when read.
  */
 public final class Block implements Serializable, Rows {
 
@@ -122,6 +123,57 @@ public final class Block implements Serializable, Rows {
   public String toString() {
     return "Block[" + rows + " rows × " + features + " features, labelWidth " + labelWidth
         + (w == null ? "" : ", weighted") + "]";
+  }
+
+  private Object writeReplace() {
+    return new Wire(this);
+  }
+
+  private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
+    throw new java.io.InvalidObjectException("a Block is read through its Wire form");
+  }
+
+  /** The serialised form of a {@link Block}; read back through the checking constructor. */
+  static final class Wire implements java.io.Externalizable {
+    private static final long serialVersionUID = 1L;
+    private Block block;
+
+    /** For deserialisation only. */
+    public Wire() {}
+
+    Wire(Block block) {
+      this.block = block;
+    }
+
+    @Override
+    public void writeExternal(java.io.ObjectOutput out) throws java.io.IOException {
+      out.writeInt(block.rows);
+      out.writeInt(block.features);
+      out.writeInt(block.labelWidth);
+      FloatWire.write(out, block.x);
+      FloatWire.write(out, block.y);
+      FloatWire.write(out, block.w);
+    }
+
+    @Override
+    public void readExternal(java.io.ObjectInput in) throws java.io.IOException {
+      int rows = in.readInt();
+      int features = in.readInt();
+      int labelWidth = in.readInt();
+      try {
+        block = new Block(rows, features, labelWidth, FloatWire.read(in), FloatWire.read(in),
+            FloatWire.read(in), "a serialised block");
+      } catch (IllegalArgumentException | NullPointerException e) {
+        java.io.InvalidObjectException bad = new java.io.InvalidObjectException(
+            "corrupt serialised block: " + e.getMessage());
+        bad.initCause(e);
+        throw bad;
+      }
+    }
+
+    private Object readResolve() {
+      return block;
+    }
   }
 
   @Override

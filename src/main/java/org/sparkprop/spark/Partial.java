@@ -1,6 +1,7 @@
 package org.sparkprop.spark;
 
 import java.io.Serializable;
+import org.sparkprop.data.FloatWire;
 import org.sparkprop.train.BatchSums;
 
 /**
@@ -20,9 +21,10 @@ final class Partial implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
-  float[] vector;
-  float[] state;
-  float[][] inner;
+  // The arrays travel as bulk bytes (writeObject below), the rest by default serialisation.
+  transient float[] vector;
+  transient float[] state;
+  transient float[][] inner;
   final BatchSums sums = new BatchSums();
   /** Seconds the tasks spent computing (forward, backward, local updates): sum and slowest. */
   double computeSeconds;
@@ -44,6 +46,21 @@ final class Partial implements Serializable {
   /** The first global step at which a task met a non-finite loss or gradient; 0 when none. */
   long divergedAt;
   String divergence;
+
+  private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+    out.defaultWriteObject();
+    FloatWire.write(out, vector);
+    FloatWire.write(out, state);
+    FloatWire.writeAll(out, inner);
+  }
+
+  private void readObject(java.io.ObjectInputStream in)
+      throws java.io.IOException, ClassNotFoundException {
+    in.defaultReadObject();
+    vector = FloatWire.read(in);
+    state = FloatWire.read(in);
+    inner = FloatWire.readAll(in);
+  }
 
   Partial merge(Partial o) {
     vector = add(vector, o.vector);

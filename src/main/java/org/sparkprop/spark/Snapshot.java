@@ -1,11 +1,17 @@
 package org.sparkprop.spark;
 
+import java.io.Externalizable;
+import java.io.IOException;
+import java.io.ObjectInput;
+import java.io.ObjectOutput;
 import java.io.Serializable;
+import org.sparkprop.data.FloatWire;
 
 /**
  * What the driver broadcasts to the tasks for one job: the current weights, batch-norm state and
  * (local SGD) the averaged inner optimizer state. A fresh snapshot is broadcast for every job and
- * destroyed after it; tasks never modify it.
+ * destroyed after it; tasks never modify it. Serialised through {@link Wire}: its arrays as bulk
+ * bytes ({@link FloatWire}).
  */
 final class Snapshot implements Serializable {
 
@@ -32,5 +38,44 @@ final class Snapshot implements Serializable {
     this.netState = netState;
     this.innerState = innerState;
     this.innerOptimizer = innerOptimizer;
+  }
+
+  private Object writeReplace() {
+    return new Wire(this);
+  }
+
+  private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
+    throw new java.io.InvalidObjectException("a Snapshot is read through its Wire form");
+  }
+
+  /** The serialised form of a {@link Snapshot}; read back as the Snapshot it holds. */
+  static final class Wire implements Externalizable {
+    private static final long serialVersionUID = 1L;
+    private Snapshot snapshot;
+
+    /** For deserialisation only. */
+    public Wire() {}
+
+    Wire(Snapshot snapshot) {
+      this.snapshot = snapshot;
+    }
+
+    @Override
+    public void writeExternal(ObjectOutput out) throws IOException {
+      FloatWire.write(out, snapshot.params);
+      FloatWire.write(out, snapshot.netState);
+      FloatWire.writeAll(out, snapshot.innerState);
+      out.writeObject(snapshot.innerOptimizer);
+    }
+
+    @Override
+    public void readExternal(ObjectInput in) throws IOException, ClassNotFoundException {
+      snapshot = new Snapshot(FloatWire.read(in), FloatWire.read(in), FloatWire.readAll(in),
+          (String) in.readObject());
+    }
+
+    private Object readResolve() {
+      return snapshot;
+    }
   }
 }

@@ -292,8 +292,9 @@ final class TrainingRun {
     }
     long t2 = System.nanoTime();
     LOG.debug("job {}: {} steps, wall {} ms (broadcast {} ms, job {} ms, driver {} ms), task compute "
-        + "{} s total", stats.jobs + 1, h, (t2 - t0) / 1_000_000, (tb - t0) / 1_000_000,
-        (t1 - tb) / 1_000_000, (t2 - t1) / 1_000_000, total.computeSeconds);
+        + "{} s total, slowest task {} s", stats.jobs + 1, h, (t2 - t0) / 1_000_000,
+        (tb - t0) / 1_000_000, (t1 - tb) / 1_000_000, (t2 - t1) / 1_000_000, total.computeSeconds,
+        total.maxComputeSeconds);
     stats.jobs++;
     stats.wallSeconds += (t2 - t0) / 1e9;
     stats.driverSeconds += (t2 - t1) / 1e9;
