@@ -129,10 +129,6 @@ public final class Block implements Serializable, Rows {
     return new Wire(this);
   }
 
-  private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
-    throw new java.io.InvalidObjectException("a Block is read through its Wire form");
-  }
-
   /** The serialised form of a {@link Block}; read back through the checking constructor. */
   static final class Wire implements java.io.Externalizable {
     private static final long serialVersionUID = 1L;

@@ -82,4 +82,16 @@ public final class FloatWire {
     }
     return arrays;
   }
+
+  /** A string that may be null, beside the arrays: a presence flag, then modified UTF-8. */
+  public static void writeText(ObjectOutput out, String s) throws IOException {
+    out.writeBoolean(s != null);
+    if (s != null) {
+      out.writeUTF(s);
+    }
+  }
+
+  public static String readText(ObjectInput in) throws IOException {
+    return in.readBoolean() ? in.readUTF() : null;
+  }
 }

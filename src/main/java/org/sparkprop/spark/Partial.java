@@ -1,6 +1,9 @@
 package org.sparkprop.spark;
 
-import java.io.Serializable;
+import java.io.Externalizable;
+import java.io.IOException;
+import java.io.ObjectInput;
+import java.io.ObjectOutput;
 import org.sparkprop.data.FloatWire;
 import org.sparkprop.train.BatchSums;
 
@@ -17,14 +20,14 @@ import org.sparkprop.train.BatchSums;
  *                 sums = the stage's; every rank: its timing (not merged: collected per rank)
  * </pre>
  */
-final class Partial implements Serializable {
+final class Partial implements Externalizable {
 
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
-  // The arrays travel as bulk bytes (writeObject below), the rest by default serialisation.
-  transient float[] vector;
-  transient float[] state;
-  transient float[][] inner;
+  // Every field travels through writeExternal below: the arrays as bulk bytes (FloatWire).
+  float[] vector;
+  float[] state;
+  float[][] inner;
   final BatchSums sums = new BatchSums();
   /** Seconds the tasks spent computing (forward, backward, local updates): sum and slowest. */
   double computeSeconds;
@@ -47,19 +50,55 @@ final class Partial implements Serializable {
   long divergedAt;
   String divergence;
 
-  private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
-    out.defaultWriteObject();
+  /** The empty partial (the zero of merge); also what deserialisation starts from. */
+  public Partial() {}
+
+  @Override
+  public void writeExternal(ObjectOutput out) throws IOException {
     FloatWire.write(out, vector);
     FloatWire.write(out, state);
     FloatWire.writeAll(out, inner);
+    out.writeDouble(sums.lossSum);
+    out.writeDouble(sums.weightSum);
+    out.writeLong(sums.rows);
+    out.writeDouble(sums.correctWeight);
+    out.writeDouble(computeSeconds);
+    out.writeDouble(maxComputeSeconds);
+    out.writeInt(tasks);
+    out.writeInt(busyTasks);
+    out.writeDouble(syncSeconds);
+    out.writeDouble(rendezvousSeconds);
+    out.writeLong(bytesSent);
+    out.writeInt(sharedLinks);
+    out.writeInt(rank);
+    out.writeDouble(lrScale);
+    out.writeLong(skippedSteps);
+    out.writeLong(divergedAt);
+    FloatWire.writeText(out, divergence);
   }
 
-  private void readObject(java.io.ObjectInputStream in)
-      throws java.io.IOException, ClassNotFoundException {
-    in.defaultReadObject();
+  @Override
+  public void readExternal(ObjectInput in) throws IOException {
     vector = FloatWire.read(in);
     state = FloatWire.read(in);
     inner = FloatWire.readAll(in);
+    sums.lossSum = in.readDouble();
+    sums.weightSum = in.readDouble();
+    sums.rows = in.readLong();
+    sums.correctWeight = in.readDouble();
+    computeSeconds = in.readDouble();
+    maxComputeSeconds = in.readDouble();
+    tasks = in.readInt();
+    busyTasks = in.readInt();
+    syncSeconds = in.readDouble();
+    rendezvousSeconds = in.readDouble();
+    bytesSent = in.readLong();
+    sharedLinks = in.readInt();
+    rank = in.readInt();
+    lrScale = in.readDouble();
+    skippedSteps = in.readLong();
+    divergedAt = in.readLong();
+    divergence = FloatWire.readText(in);
   }
 
   Partial merge(Partial o) {

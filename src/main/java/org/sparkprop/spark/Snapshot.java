@@ -44,10 +44,6 @@ final class Snapshot implements Serializable {
     return new Wire(this);
   }
 
-  private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
-    throw new java.io.InvalidObjectException("a Snapshot is read through its Wire form");
-  }
-
   /** The serialised form of a {@link Snapshot}; read back as the Snapshot it holds. */
   static final class Wire implements Externalizable {
     private static final long serialVersionUID = 1L;
@@ -65,13 +61,13 @@ final class Snapshot implements Serializable {
       FloatWire.write(out, snapshot.params);
       FloatWire.write(out, snapshot.netState);
       FloatWire.writeAll(out, snapshot.innerState);
-      out.writeObject(snapshot.innerOptimizer);
+      FloatWire.writeText(out, snapshot.innerOptimizer);
     }
 
     @Override
-    public void readExternal(ObjectInput in) throws IOException, ClassNotFoundException {
+    public void readExternal(ObjectInput in) throws IOException {
       snapshot = new Snapshot(FloatWire.read(in), FloatWire.read(in), FloatWire.readAll(in),
-          (String) in.readObject());
+          FloatWire.readText(in));
     }
 
     private Object readResolve() {

@@ -66,4 +66,59 @@ class WireFormsTest {
     assertNull(empty.inner);
     assertTrue(empty.sums.rows == 0);
   }
+
+  /** Partial writes its fields by hand: a field added without a line in writeExternal fails here. */
+  @Test
+  void partialCarriesEveryField() throws Exception {
+    Partial p = new Partial();
+    int distinct = 1;
+    for (Object owner : new Object[] {p, p.sums}) {
+      for (java.lang.reflect.Field f : owner.getClass().getDeclaredFields()) {
+        if (java.lang.reflect.Modifier.isStatic(f.getModifiers())
+            || java.lang.reflect.Modifier.isFinal(f.getModifiers())) {
+          continue;
+        }
+        f.setAccessible(true);
+        Class<?> t = f.getType();
+        distinct++;
+        if (t == double.class) {
+          f.setDouble(owner, distinct + 0.5);
+        } else if (t == long.class) {
+          f.setLong(owner, 1000L * distinct);
+        } else if (t == int.class) {
+          f.setInt(owner, distinct);
+        } else if (t == String.class) {
+          f.set(owner, "field " + distinct);
+        } else if (t == float[].class) {
+          f.set(owner, new float[] {distinct});
+        } else if (t == float[][].class) {
+          f.set(owner, new float[][] {{distinct}, null});
+        } else {
+          throw new AssertionError("field " + f + ": add its type to this test and to writeExternal");
+        }
+      }
+    }
+    Partial back = roundTrip(p);
+    for (Object[] pair : new Object[][] {{p, back}, {p.sums, back.sums}}) {
+      for (java.lang.reflect.Field f : pair[0].getClass().getDeclaredFields()) {
+        if (java.lang.reflect.Modifier.isStatic(f.getModifiers())
+            || java.lang.reflect.Modifier.isFinal(f.getModifiers())) {
+          continue;
+        }
+        f.setAccessible(true);
+        Object want = f.get(pair[0]);
+        Object got = f.get(pair[1]);
+        if (want instanceof float[][] a) {
+          float[][] b = (float[][]) got;
+          assertEquals(a.length, b.length, f.getName());
+          assertArrayEquals(a[0], b[0], f.getName());
+          assertNull(b[1], f.getName());
+        } else if (want instanceof float[] a) {
+          assertArrayEquals(a, (float[]) got, f.getName());
+        } else {
+          assertEquals(want, got, f.getName());
+        }
+      }
+    }
+  }
 }
