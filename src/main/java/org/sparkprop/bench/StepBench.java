@@ -27,6 +27,10 @@ import org.sparkprop.train.UpdateRule;
  * whole steps with SGD, momentum and Adam (the gradient worker's gather, forward, backward and
  * the update rule, as the trainers run them); then the local trainer's rows/s on 1 and 2 threads
  * and Spark {@code local[2]}'s rows/s per core in local-SGD mode, on the same synthetic data.
+ * Two figures put these in context: {@code fwdbwd_half_batch_two_cores_over_one} (half a batch's
+ * gradients on each core at once against a whole batch on one: what two cores allow the threads
+ * before any synchronisation) and {@code spark_task_compute_per_core_over_engine} (the tasks'
+ * own compute time instead of the fit's wall time: Spark's per-job cost left out).
  *
  * <pre>
  *   adam_step_over_fwdbwd      = Adam step / forward+backward          (1.0: the update is free)
@@ -71,6 +75,7 @@ public final class StepBench {
     }
     out.put("local_rows_per_s_1thread", Math.round(EngineBench.median(t1)));
     out.put("local_rows_per_s_2threads", Math.round(EngineBench.median(t2)));
+    out.put("fwdbwd_half_batch_two_cores_over_one", r(halfBatchTwoCoresOverOne(data)));
     double[] sparkOverEngine = sparkPerCoreOverEngine(data, bodies[0], out);
     out.put("engine_rows_per_s", Math.round(BATCH / relu * 1e3));
     System.out.println(out);
@@ -160,24 +165,68 @@ public final class StepBench {
       new DistributedTrainer(sc, cfg, dist).fit(rdd, null, false);
       double[] ratio = new double[3];
       double[] perCore = new double[3];
+      double[] computePerCore = new double[3];
       for (int i = 0; i < ratio.length; i++) {
         double before = new Timed(engine).medianMs(0);
         DistributedTrainer t = new DistributedTrainer(sc, cfg.toBuilder().epochs(3).build(), dist);
         TrainingResult res = t.fit(rdd, null, false);
         double after = new Timed(engine).medianMs(0);
         perCore[i] = 3.0 * data.rows() / res.trainSeconds() / 2;
-        ratio[i] = perCore[i] / (BATCH / ((before + after) / 2) * 1e3);
         RunStats st = t.stats();
+        computePerCore[i] = 3.0 * data.rows() / st.taskComputeSeconds / 2
+            / (BATCH / ((before + after) / 2) * 1e3);
+        ratio[i] = perCore[i] / (BATCH / ((before + after) / 2) * 1e3);
         out.put("spark_run" + i, String.format(java.util.Locale.ROOT,
             "train %.3f s, setup %.3f s, task compute %.3f s, driver %.3f s, %d jobs, H %d, "
                 + "engine %.3f/%.3f ms", res.trainSeconds(), st.setupSeconds,
             st.taskComputeSeconds, st.driverSeconds, st.jobs, st.localSteps, before, after));
       }
       out.put("spark_local2_rows_per_s_per_core", Math.round(EngineBench.median(perCore)));
+      out.put("spark_task_compute_per_core_over_engine", r(EngineBench.median(computePerCore)));
       return ratio;
     } finally {
       spark.stop();
     }
+  }
+
+  /**
+   * The ceiling of threads2_over_threads1 on this machine for the gradients alone: 128 rows'
+   * forward + backward on one thread, against 64 rows on each of two threads at once (what the
+   * local trainer's threads do with a 128-row batch, without its reduction, update or barriers).
+   * Median over rounds of (128-row time) / (slower thread's 64-row time).
+   */
+  static double halfBatchTwoCoresOverOne(Block data) throws InterruptedException {
+    Network net = Network.of("784-256relu-128relu-10", "cross_entropy");
+    float[] params = net.initParams(org.sparkprop.nn.Init.HE, 1);
+    float[] state = net.initState();
+    GradientWorker[] w = {new GradientWorker(net, BATCH), new GradientWorker(net, BATCH)};
+    int[] perm = identity(data.rows());
+    double[] ratio = new double[ROUNDS];
+    for (int round = -1; round < ROUNDS; round++) {                 // round -1: warm-up
+      double whole = fwdBwdMs(w[0], data, perm, BATCH, params, state);
+      double[] half = new double[2];
+      Thread other = new Thread(() -> half[1] = fwdBwdMs(w[1], data, perm, BATCH / 2, params, state));
+      other.start();
+      half[0] = fwdBwdMs(w[0], data, perm, BATCH / 2, params, state);
+      other.join();
+      if (round >= 0) {
+        ratio[round] = whole / Math.max(half[0], half[1]);
+      }
+    }
+    return EngineBench.median(ratio);
+  }
+
+  /** Milliseconds per forward + backward of {@code rows} rows, over 2·STEPS·128/rows passes. */
+  static double fwdBwdMs(GradientWorker w, Block data, int[] perm, int rows, float[] params,
+                         float[] state) {
+    int passes = 2 * STEPS * BATCH / rows;
+    long t0 = System.nanoTime();
+    for (int s = 0; s < passes; s++) {
+      w.reset();
+      int lo = (s * rows) % (data.rows() - rows);
+      w.accumulate(data, perm, lo, lo + rows, params, state, s, null);
+    }
+    return (System.nanoTime() - t0) / 1e6 / passes;
   }
 
   /** Runs step bodies in interleaved timed rounds on this thread, after a warm-up of each. */
