@@ -43,7 +43,12 @@ public final class DistributedPredict {
 
   private DistributedPredict() {}
 
-  /** What an executor needs to rebuild the model. */
+  /**
+   * What an executor needs to rebuild the model; broadcast once per prediction. Written by Java
+   * serialization under any {@code spark.serializer}: Kryo cannot write records (nor the Scaler
+   * record inside).
+   */
+  @com.esotericsoftware.kryo.DefaultSerializer(com.esotericsoftware.kryo.serializers.JavaSerializer.class)
   record Shipped(String network, String loss, float[] params, float[] netState, Scaler scaler,
                  List<String> classNames) implements Serializable {
     Model model() {

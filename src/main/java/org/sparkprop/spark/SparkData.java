@@ -174,7 +174,12 @@ public final class SparkData {
     return e instanceof RuntimeException re ? re : new RuntimeException(e);
   }
 
-  /** What the first job of a fit learns of each partition ({@link #partitionCensus}). */
+  /**
+   * What the first job of a fit learns of each partition ({@link #partitionCensus}). A task
+   * result: written by Java serialization under any {@code spark.serializer}, since the Kryo that
+   * KryoSerializer brings cannot write records (KryoSerializerTest).
+   */
+  @com.esotericsoftware.kryo.DefaultSerializer(com.esotericsoftware.kryo.serializers.JavaSerializer.class)
   record PartitionInfo(int rows, String executor, String blas, long sample)
       implements java.io.Serializable {}
 

@@ -14,6 +14,7 @@ public final class SparkTestSession {
 
   private static SparkSession session;
   private static String master;
+  private static String serializer;
 
   private SparkTestSession() {}
 
@@ -22,16 +23,29 @@ public final class SparkTestSession {
   }
 
   public static synchronized SparkSession get(String wanted) {
-    if (session != null && wanted.equals(master) && !session.sparkContext().isStopped()) {
+    return get(wanted, JAVA_SERIALIZER);
+  }
+
+  /** Spark's default serializer for data, task results and broadcasts. */
+  public static final String JAVA_SERIALIZER = "org.apache.spark.serializer.JavaSerializer";
+  /** The serializer many clusters configure instead ({@code spark.serializer}). */
+  public static final String KRYO_SERIALIZER = "org.apache.spark.serializer.KryoSerializer";
+
+  /** A session on {@code wanted} whose {@code spark.serializer} is {@code withSerializer}. */
+  public static synchronized SparkSession get(String wanted, String withSerializer) {
+    if (session != null && wanted.equals(master) && withSerializer.equals(serializer)
+        && !session.sparkContext().isStopped()) {
       return session;
     }
     stop();
     SparkConf conf = SparkSessions.defaults(new SparkConf(), wanted)
         .set("spark.ui.enabled", "false")
         .set("spark.sql.shuffle.partitions", "4")
-        .set("spark.app.name", "sparkprop-tests");
+        .set("spark.app.name", "sparkprop-tests")
+        .set("spark.serializer", withSerializer);
     session = SparkSession.builder().config(conf).getOrCreate();
     master = wanted;
+    serializer = withSerializer;
     return session;
   }
 
@@ -44,6 +58,7 @@ public final class SparkTestSession {
       session.stop();
       session = null;
       master = null;
+      serializer = null;
     }
   }
 }
