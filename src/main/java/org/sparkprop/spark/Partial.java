@@ -19,7 +19,10 @@ import org.sparkprop.train.BatchSums;
  *   allreduce     rank 0: vector = weights, inner = optimizer state, state = batch-norm state,
  *                 sums = the stage's; every rank: its timing (not merged: collected per rank)
  * </pre>
+ * Java serialization writes it (its arrays as bulk bytes) under any {@code spark.serializer}: Kryo
+ * would write the floats one by one.
  */
+@com.esotericsoftware.kryo.DefaultSerializer(com.esotericsoftware.kryo.serializers.JavaSerializer.class)
 final class Partial implements Externalizable {
 
   private static final long serialVersionUID = 2L;

@@ -11,8 +11,9 @@ import org.sparkprop.data.FloatWire;
  * What the driver broadcasts to the tasks for one job: the current weights, batch-norm state and
  * (local SGD) the averaged inner optimizer state. A fresh snapshot is broadcast for every job and
  * destroyed after it; tasks never modify it. Serialised through {@link Wire}: its arrays as bulk
- * bytes ({@link FloatWire}).
+ * bytes ({@link FloatWire}), by Java serialization under any {@code spark.serializer}.
  */
+@com.esotericsoftware.kryo.DefaultSerializer(com.esotericsoftware.kryo.serializers.JavaSerializer.class)
 final class Snapshot implements Serializable {
 
   private static final long serialVersionUID = 1L;

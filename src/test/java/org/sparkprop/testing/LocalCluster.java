@@ -13,7 +13,9 @@ import org.apache.spark.api.java.JavaSparkContext;
  * Workers in the test JVM, and each Worker launches an executor as a separate java process.
  * Workers build that command from SPARK_HOME/jars (surefire sets SPARK_HOME=target/spark-home), so
  * we fill it with links to the test classpath's jars; our own classes reach the executors through
- * spark.executor.extraClassPath.
+ * spark.executor.extraClassPath. The cluster runs {@code spark.serializer = KryoSerializer}, as
+ * many real clusters do, so comparing its weights with local[2]'s (Java serializer) checks Kryo
+ * across JVMs too.
  */
 public final class LocalCluster {
 
@@ -55,7 +57,8 @@ public final class LocalCluster {
     System.setProperty("spark.executor.extraClassPath", own.toString());
     System.setProperty("spark.executor.memory", "768m");
     try {
-      return JavaSparkContext.fromSparkContext(SparkTestSession.get(MASTER).sparkContext());
+      return JavaSparkContext.fromSparkContext(SparkTestSession.get(MASTER,
+          SparkTestSession.KRYO_SERIALIZER).sparkContext());
     } finally {
       System.clearProperty("spark.executor.extraClassPath");
       System.clearProperty("spark.executor.memory");
