@@ -40,6 +40,8 @@ class KryoSerializerTest {
     SparkTestSession.stop();
   }
 
+  record Run(SparkTrainConfig dist, int partitions) {}
+
   static TrainConfig mlp() {
     return TrainConfig.builder().network("2-16tanh-16tanh-2").init("xavier").learningRate(0.01)
         .batchSize(32).epochs(2).build();
@@ -51,21 +53,30 @@ class KryoSerializerTest {
     Block moons = ToySets.twoMoons(600, 0.2, 3);
     Block val = ToySets.twoMoons(200, 0.2, 4);
     Map<String, float[]> out = new LinkedHashMap<>();
-    Map<String, SparkTrainConfig> modes = new LinkedHashMap<>();
-    modes.put("sync", SparkTrainConfig.defaults().withMode(SyncMode.SYNC).withReplicas(2));
-    modes.put("local_sgd", SparkTrainConfig.defaults().withLocalSteps(5).withReplicas(2));
-    modes.put("allreduce", SparkTrainConfig.defaults().withMode(SyncMode.ALLREDUCE).withReplicas(2));
+    Map<String, Run> runs = new LinkedHashMap<>();
+    runs.put("sync", new Run(SparkTrainConfig.defaults().withMode(SyncMode.SYNC).withReplicas(2), 2));
+    runs.put("local_sgd", new Run(SparkTrainConfig.defaults().withLocalSteps(5).withReplicas(2), 2));
+    runs.put("allreduce", new Run(SparkTrainConfig.defaults().withMode(SyncMode.ALLREDUCE)
+        .withReplicas(2), 2));
+    // 4 partitions as 2 replicas: the blocks are shuffled to their replica (ReplicaOrder).
+    runs.put("allreduce, regrouped", new Run(SparkTrainConfig.defaults().withMode(SyncMode.ALLREDUCE)
+        .withReplicas(2), 4));
+    // 20 partials summed in partition order: grouped through a shuffle (FixedTree).
+    runs.put("sync, ordered sum of 20", new Run(SparkTrainConfig.defaults().withMode(SyncMode.SYNC)
+        .withReplicas(20).withOrderedAggregation(true), 20));
     Model last = null;
-    for (Map.Entry<String, SparkTrainConfig> m : modes.entrySet()) {
-      DistributedTrainer t = new DistributedTrainer(sc, mlp(), m.getValue());
-      var res = t.fit(SparkData.distribute(sc, moons, 2), SparkData.distribute(sc, val, 2), false);
-      assertEquals(m.getKey(), t.stats().mode, "the mode asked for");
-      out.put(m.getKey(), res.model().params());
+    for (Map.Entry<String, Run> r : runs.entrySet()) {
+      DistributedTrainer t = new DistributedTrainer(sc, mlp(), r.getValue().dist());
+      int parts = r.getValue().partitions();
+      var res = t.fit(SparkData.distribute(sc, moons, parts), SparkData.distribute(sc, val, 2), false);
+      assertEquals(r.getKey().split(",")[0], t.stats().mode, "the mode asked for");
+      assertEquals(r.getValue().dist().replicas(), t.stats().replicas, r.getKey());
+      out.put(r.getKey(), res.model().params());
       float[] valLoss = new float[res.history().size()];
       for (int e = 0; e < valLoss.length; e++) {
         valLoss[e] = (float) res.history().get(e).validationLoss();
       }
-      out.put(m.getKey() + " validation loss", valLoss);
+      out.put(r.getKey() + ", validation loss", valLoss);
       last = res.model();
     }
     TrainConfig lbfgs = TrainConfig.builder().network("2-2").loss("cross_entropy").init("zeros")
