@@ -171,11 +171,11 @@ public final class StepBench {
         DistributedTrainer t = new DistributedTrainer(sc, cfg.toBuilder().epochs(3).build(), dist);
         TrainingResult res = t.fit(rdd, null, false);
         double after = new Timed(engine).medianMs(0);
+        double engineRowsPerSecond = BATCH / ((before + after) / 2) * 1e3;
         perCore[i] = 3.0 * data.rows() / res.trainSeconds() / 2;
         RunStats st = t.stats();
-        computePerCore[i] = 3.0 * data.rows() / st.taskComputeSeconds / 2
-            / (BATCH / ((before + after) / 2) * 1e3);
-        ratio[i] = perCore[i] / (BATCH / ((before + after) / 2) * 1e3);
+        computePerCore[i] = 3.0 * data.rows() / st.taskComputeSeconds / 2 / engineRowsPerSecond;
+        ratio[i] = perCore[i] / engineRowsPerSecond;
         out.put("spark_run" + i, String.format(java.util.Locale.ROOT,
             "train %.3f s, setup %.3f s, task compute %.3f s, driver %.3f s, %d jobs, H %d, "
                 + "engine %.3f/%.3f ms", res.trainSeconds(), st.setupSeconds,
