@@ -129,6 +129,14 @@ public final class Block implements Serializable, Rows {
     return new Wire(this);
   }
 
+  /**
+   * A stream that names Block itself (not its {@link Wire}) was made by hand to skip the checking
+   * constructor: refused, without reading anything.
+   */
+  private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
+    throw new java.io.InvalidObjectException("a Block is read only through its Wire form");
+  }
+
   /** The serialised form of a {@link Block}; read back through the checking constructor. */
   static final class Wire implements java.io.Externalizable {
     private static final long serialVersionUID = 1L;

@@ -45,6 +45,11 @@ final class Snapshot implements Serializable {
     return new Wire(this);
   }
 
+  /** A stream that names Snapshot itself (not its {@link Wire}) was made by hand: refused, reads nothing. */
+  private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
+    throw new java.io.InvalidObjectException("a Snapshot is read only through its Wire form");
+  }
+
   /** The serialised form of a {@link Snapshot}; read back as the Snapshot it holds. */
   static final class Wire implements Externalizable {
     private static final long serialVersionUID = 1L;

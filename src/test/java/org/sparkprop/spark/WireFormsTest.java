@@ -3,12 +3,16 @@ package org.sparkprop.spark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** What the driver broadcasts and what tasks send back survive Java serialisation exactly. */
@@ -119,6 +123,70 @@ class WireFormsTest {
           assertEquals(want, got, f.getName());
         }
       }
+    }
+  }
+
+  /** Block's fields with a bad shape (5 rows, 1 value): what a hand-made stream could claim. */
+  static final class FakeBlock implements Serializable {
+    private static final long serialVersionUID = 1L;
+    int rows = 5;
+    int features = 1;
+    int labelWidth = 1;
+    float[] x = {1f};
+    float[] y = {0f};
+    float[] w = null;
+  }
+
+  /** Snapshot's fields, for the same attack. */
+  static final class FakeSnapshot implements Serializable {
+    private static final long serialVersionUID = 1L;
+    float[] params = {Float.NaN};
+    float[] netState = {};
+    float[][] innerState = null;
+    String innerOptimizer = null;
+  }
+
+  /** {@code o} serialised, its class renamed to {@code asClass} in the stream's class descriptor. */
+  static byte[] streamNaming(Serializable o, String asClass) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(o);
+    }
+    byte[] from = utf(o.getClass().getName());
+    byte[] to = utf(asClass);
+    byte[] s = bytes.toByteArray();
+    for (int i = 0; i + from.length <= s.length; i++) {
+      if (java.util.Arrays.equals(s, i, i + from.length, from, 0, from.length)) {
+        ByteArrayOutputStream r = new ByteArrayOutputStream();
+        r.write(s, 0, i);
+        r.write(to);
+        r.write(s, i + from.length, s.length - i - from.length);
+        return r.toByteArray();
+      }
+    }
+    throw new AssertionError("class name not found in the stream");
+  }
+
+  private static byte[] utf(String name) {
+    byte[] b = name.getBytes(StandardCharsets.UTF_8);
+    byte[] r = new byte[b.length + 2];
+    r[0] = (byte) (b.length >> 8);
+    r[1] = (byte) b.length;
+    System.arraycopy(b, 0, r, 2, b.length);
+    return r;
+  }
+
+  @Test
+  void aHandMadeStreamCannotSkipTheWireForms() throws Exception {
+    for (Object[] c : new Object[][] {{new FakeBlock(), org.sparkprop.data.Block.class, "a Block"},
+        {new FakeSnapshot(), Snapshot.class, "a Snapshot"}}) {
+      byte[] stream = streamNaming((Serializable) c[0], ((Class<?>) c[1]).getName());
+      InvalidObjectException e = assertThrows(InvalidObjectException.class, () -> {
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(stream))) {
+          in.readObject();
+        }
+      });
+      assertEquals(c[2] + " is read only through its Wire form", e.getMessage());
     }
   }
 }
