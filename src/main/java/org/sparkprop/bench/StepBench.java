@@ -102,11 +102,15 @@ public final class StepBench {
     float[] params = w.network().initParams(org.sparkprop.nn.Init.HE, 1);
     float[] state = w.network().initState();
     int[] perm = identity(data.rows());
-    return s -> {
-      w.reset();
-      int lo = (s * BATCH) % (data.rows() - BATCH);
-      w.accumulate(data, perm, lo, lo + BATCH, params, state, s, null);
-    };
+    return s -> forwardBackward(w, data, perm, BATCH, params, state, s);
+  }
+
+  /** Pass {@code s}: forward + backward of the {@code rows} rows at offset s·rows (wrapping). */
+  static void forwardBackward(GradientWorker w, Block data, int[] perm, int rows, float[] params,
+                              float[] state, int s) {
+    w.reset();
+    int lo = (s * rows) % (data.rows() - rows);
+    w.accumulate(data, perm, lo, lo + rows, params, state, s, null);
   }
 
   /** A whole step: forward + backward, then the update rule with this optimizer's defaults. */
@@ -124,9 +128,7 @@ public final class StepBench {
     int[] perm = identity(data.rows());
     long[] t = {0};
     return s -> {
-      w.reset();
-      int lo = (s * BATCH) % (data.rows() - BATCH);
-      w.accumulate(data, perm, lo, lo + BATCH, params, state, s, null);
+      forwardBackward(w, data, perm, BATCH, params, state, s);
       rule.step(params, w.grad(), w.sums().lossSum, w.sums().weightSum, os, ++t[0], 0, 1.0, true);
     };
   }
@@ -222,9 +224,7 @@ public final class StepBench {
     int passes = 2 * STEPS * BATCH / rows;
     long t0 = System.nanoTime();
     for (int s = 0; s < passes; s++) {
-      w.reset();
-      int lo = (s * rows) % (data.rows() - rows);
-      w.accumulate(data, perm, lo, lo + rows, params, state, s, null);
+      forwardBackward(w, data, perm, rows, params, state, s);
     }
     return (System.nanoTime() - t0) / 1e6 / passes;
   }
