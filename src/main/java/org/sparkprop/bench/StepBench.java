@@ -29,8 +29,10 @@ import org.sparkprop.train.UpdateRule;
  * and Spark {@code local[2]}'s rows/s per core in local-SGD mode, on the same synthetic data.
  * Two figures put these in context: {@code fwdbwd_half_batch_two_cores_over_one} (half a batch's
  * gradients on each core at once against a whole batch on one: what two cores allow the threads
- * before any synchronisation) and {@code spark_task_compute_per_core_over_engine} (the tasks'
- * own compute time instead of the fit's wall time: Spark's per-job cost left out).
+ * before any synchronisation), {@code replica_steps_two_cores_per_core_over_engine} (two
+ * local-SGD replicas' 64-row Adam steps on two threads at once, per core over the engine: the
+ * Spark figure's ceiling without Spark) and {@code spark_task_compute_per_core_over_engine} (the
+ * tasks' own compute time instead of the fit's wall time: Spark's per-job cost left out).
  *
  * <pre>
  *   adam_step_over_fwdbwd      = Adam step / forward+backward          (1.0: the update is free)
@@ -76,6 +78,7 @@ public final class StepBench {
     out.put("local_rows_per_s_1thread", Math.round(EngineBench.median(t1)));
     out.put("local_rows_per_s_2threads", Math.round(EngineBench.median(t2)));
     out.put("fwdbwd_half_batch_two_cores_over_one", r(halfBatchTwoCoresOverOne(data)));
+    out.put("replica_steps_two_cores_per_core_over_engine", r(replicaStepsTwoCoresOverEngine(data)));
     double[] sparkOverEngine = sparkPerCoreOverEngine(data, bodies[0], out);
     out.put("engine_rows_per_s", Math.round(BATCH / relu * 1e3));
     System.out.println(out);
@@ -115,21 +118,32 @@ public final class StepBench {
 
   /** A whole step: forward + backward, then the update rule with this optimizer's defaults. */
   static Timed.Body step(String optimizer, Block data) {
+    return step(optimizer, data, BATCH, true, identity(data.rows()));
+  }
+
+  /**
+   * {@link #step(String, Block)} on mini-batches of {@code rows} rows taken in {@code order};
+   * {@code checkWeights} false as a local-SGD replica runs it (its weights are checked once, at
+   * the end of its round).
+   */
+  static Timed.Body step(String optimizer, Block data, int rows, boolean checkWeights,
+                         int[] order) {
     TrainConfig cfg = TrainConfig.builder().network("784-256relu-128relu-10").loss("cross_entropy")
         .optimizer(optimizer).learningRate(optimizer.equals("adam") ? 1e-3 : 1e-2).batchSize(BATCH)
         .build();
     Network net = cfg.buildNetwork();
-    GradientWorker w = new GradientWorker(net, BATCH);
+    GradientWorker w = new GradientWorker(net, rows);
     float[] params = net.initParams(org.sparkprop.nn.Init.HE, 1);
     float[] state = net.initState();
     OptimizerState os = cfg.buildOptimizer().init(net.paramCount());
     UpdateRule rule = new UpdateRule(cfg.buildOptimizer(), cfg.buildSchedule(1_000_000),
         cfg.buildPenalty(), cfg.clipNorm(), net.segments());
-    int[] perm = identity(data.rows());
+    int[] perm = order;
     long[] t = {0};
     return s -> {
-      forwardBackward(w, data, perm, BATCH, params, state, s);
-      rule.step(params, w.grad(), w.sums().lossSum, w.sums().weightSum, os, ++t[0], 0, 1.0, true);
+      forwardBackward(w, data, perm, rows, params, state, s);
+      rule.step(params, w.grad(), w.sums().lossSum, w.sums().weightSum, os, ++t[0], 0, 1.0,
+          checkWeights);
     };
   }
 
@@ -216,6 +230,48 @@ public final class StepBench {
       }
     }
     return EngineBench.median(ratio);
+  }
+
+  /**
+   * The ceiling of spark_per_core_over_engine on this machine without Spark: two local-SGD
+   * replicas' steps (64 shuffled rows each, forward + backward and an Adam update of their own
+   * copy of the weights) on two threads at once. Median over rounds of the slower replica's
+   * rows/s over the engine's rate (128 rows / forward+backward on one thread, measured just
+   * before).
+   */
+  static double replicaStepsTwoCoresOverEngine(Block data) throws InterruptedException {
+    Network net = Network.of("784-256relu-128relu-10", "cross_entropy");
+    GradientWorker engine = new GradientWorker(net, BATCH);
+    float[] params = net.initParams(org.sparkprop.nn.Init.HE, 1);
+    float[] state = net.initState();
+    int[] perm = identity(data.rows());
+    int[] shuffled = identity(data.rows());                        // as tasks take their rows
+    EpochPlan.permutation(1, 0, 0, true, shuffled, shuffled.length);
+    Timed.Body[] replica = {step("adam", data, BATCH / 2, false, shuffled),
+        step("adam", data, BATCH / 2, false, shuffled)};
+    int steps = 2 * STEPS;
+    double[] ratio = new double[ROUNDS];
+    for (int round = -1; round < ROUNDS; round++) {                 // round -1: warm-up
+      double engineMs = fwdBwdMs(engine, data, perm, BATCH, params, state);
+      double[] ms = new double[2];
+      Thread other = new Thread(() -> ms[1] = stepsMs(replica[1], steps));
+      other.start();
+      ms[0] = stepsMs(replica[0], steps);
+      other.join();
+      if (round >= 0) {
+        ratio[round] = (BATCH / 2 / Math.max(ms[0], ms[1])) / (BATCH / engineMs);
+      }
+    }
+    return EngineBench.median(ratio);
+  }
+
+  /** Milliseconds per step of {@code body} over {@code steps} steps. */
+  static double stepsMs(Timed.Body body, int steps) {
+    long t0 = System.nanoTime();
+    for (int s = 0; s < steps; s++) {
+      body.step(s);
+    }
+    return (System.nanoTime() - t0) / 1e6 / steps;
   }
 
   /** Milliseconds per forward + backward of {@code rows} rows, over 2·STEPS·128/rows passes. */
